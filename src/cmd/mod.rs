@@ -1,0 +1,4 @@
+//! One thin module per subcommand: load → core → effects → report.
+
+pub mod build;
+pub mod init;

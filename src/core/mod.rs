@@ -1,0 +1,6 @@
+//! The pure core: parsing, planning, rendering and judging are functions of values.
+//! Nothing here touches the filesystem, processes, the network, Docker or the clock.
+
+pub mod diagnostic;
+pub mod fence;
+pub mod source;

@@ -1,0 +1,1 @@
+//! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.

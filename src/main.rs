@@ -1,0 +1,22 @@
+//! The `cookbook` binary: parse the command line, dispatch, map the result to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use cookbook::cli::{Cli, Command};
+use cookbook::{cmd, exit};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { exit::USAGE as u8 } else { exit::OK as u8 });
+        }
+    };
+    let code = match cli.command {
+        Command::Build(args) => cmd::build::run(&args),
+        Command::Init(args) => cmd::init::run(&args),
+    };
+    ExitCode::from(code as u8)
+}
