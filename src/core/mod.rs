@@ -3,4 +3,5 @@
 
 pub mod diagnostic;
 pub mod fence;
+pub mod output;
 pub mod source;
