@@ -1,1 +1,2 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
+pub mod load;
