@@ -2,10 +2,13 @@
 //! Nothing here touches the filesystem, processes, the network, Docker or the clock.
 
 pub mod book;
+pub mod codeblock;
 pub mod config;
 pub mod diagnostic;
 pub mod fence;
 pub mod frontmatter;
+pub mod highlight;
+pub mod include;
 pub mod output;
 pub mod source;
 pub mod summary;
