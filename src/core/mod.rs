@@ -9,6 +9,8 @@ pub mod fence;
 pub mod frontmatter;
 pub mod highlight;
 pub mod include;
+pub mod markdown;
 pub mod output;
+pub mod slug;
 pub mod source;
 pub mod summary;
