@@ -58,8 +58,11 @@ impl BuildSession {
     /// Builds the whole site in memory. `_changed` is advisory: the session re-reads the book
     /// and re-renders only pages whose text or whose book shape changed.
     pub fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<Vec<Output>, Vec<Diagnostic>> {
-        let book = load::load_book(&self.root)?;
+        let (book, mut errors) = crate::core::book::assemble_partial(&load::load(&self.root)?);
         self.warnings = book.warnings.clone();
+        if book.pages.is_empty() {
+            return Err(errors);
+        }
         let theme_key = hash_of(&book.templates);
         if self.theme.as_ref().map(|(k, _)| *k) != Some(theme_key) {
             self.theme = Some((theme_key, Theme::new(&book.templates, "", Vec::new())?));
@@ -91,6 +94,14 @@ impl BuildSession {
         let theme = &self.theme.as_ref().expect("theme compiled above").1;
         let outputs = render::render_site(&book, theme, &rendered, &|_| None);
         self.book = Some(book);
-        outputs
+        match outputs {
+            Ok(o) if errors.is_empty() => Ok(o),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.extend(more);
+                crate::core::diagnostic::sort(&mut errors);
+                Err(errors)
+            }
+        }
     }
 }

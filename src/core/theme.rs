@@ -28,6 +28,7 @@ impl Theme {
     pub fn new(overrides: &BTreeMap<String, Vec<u8>>, extra_css: &str, extra_assets: Vec<Output>) -> Result<Theme, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(super::highlight::escape);
         let mut errors = Vec::new();
         let mut sources: Vec<(String, String, bool)> = TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string(), false)).collect();
         for (name, bytes) in overrides.iter().filter(|(n, _)| n.ends_with(".html")) {
