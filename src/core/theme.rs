@@ -96,6 +96,12 @@ mod tests {
     }
 
     #[test]
+    fn theme_js_and_css_stay_within_budget() {
+        let total = THEME_CSS.len() + THEME_JS.len();
+        assert!(total < 40 * 1024, "theme JS + CSS is {total} bytes; the budget is 40 KB");
+    }
+
+    #[test]
     fn a_broken_override_names_its_line() {
         let mut o = BTreeMap::new();
         o.insert("page.html".to_string(), b"<p>\n{{ content | safe }\n".to_vec());
