@@ -7,3 +7,4 @@ pub mod fence;
 pub mod frontmatter;
 pub mod output;
 pub mod source;
+pub mod verify;
