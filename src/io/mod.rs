@@ -1,1 +1,3 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
+
+pub mod shell;
