@@ -1,3 +1,5 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
 
+pub mod docker;
+pub mod runner;
 pub mod shell;

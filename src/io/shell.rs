@@ -34,6 +34,8 @@ pub struct Request<'a> {
     pub script_file: &'a Path,
     pub env: &'a [(String, String)],
     pub timeout: Duration,
+    /// Whether Ctrl-C stops this block (cleanup blocks run on regardless).
+    pub interruptible: bool,
 }
 
 /// What a block did.
@@ -111,7 +113,7 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
             Err(mpsc::RecvTimeoutError::Disconnected) => break None,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        let stop = if INTERRUPTED.load(Ordering::SeqCst) {
+        let stop = if req.interruptible && INTERRUPTED.load(Ordering::SeqCst) {
             interrupted = true;
             true
         } else if Instant::now() >= deadline {
@@ -247,6 +249,7 @@ mod tests {
             script_file: &file,
             env: &[],
             timeout,
+            interruptible: true,
         };
         (run(&req).unwrap(), dir)
     }
@@ -296,6 +299,7 @@ mod tests {
             script_file: &s,
             env: &[],
             timeout: Duration::from_secs(10),
+            interruptible: true,
         };
         run(&req).unwrap();
         req.script = "echo \"$GREETING/${NOT_EXPORTED:-unset}\"";

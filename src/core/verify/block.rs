@@ -47,6 +47,8 @@ pub struct VerifyBlock {
     pub code: String,
     /// Byte offset in the file where `code` starts, when it is contiguous there.
     pub code_start: Option<usize>,
+    /// The script to run: `code` with placeholders substituted (see `placeholder.rs`).
+    pub script: String,
     pub attrs: Attrs,
     pub expected: Option<Expected>,
     /// sha256 (hex) of info, code and expected text: the site matches badges by it.
@@ -154,6 +156,7 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
             line,
             heading: f.heading.clone(),
             info: f.info.clone(),
+            script: code.clone(),
             code,
             code_start,
             attrs,
