@@ -1,5 +1,6 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
 
+pub mod atomic;
 pub mod docker;
 pub mod load;
 pub mod runner;
