@@ -276,6 +276,7 @@ fn apply_updates(root: &Path, sources: &BTreeMap<PathBuf, crate::core::source::S
             r.block.expected.as_ref().and_then(|x| x.span.clone()).is_some_and(|s| es.iter().any(|e| e.span == s))
         });
         if updated {
+            report.notes.push(format!("{}: expected output updated", r.block.position()));
             r.verdict = crate::core::verify::judge::Verdict::new(Outcome::Pass, "expected output updated (--update)");
             r.fails_run = false;
         }

@@ -163,7 +163,9 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
                 r
             }
         };
-        if !cleanup && (result.fails_run || result.verdict.outcome.is_failure()) {
+        // A command that failed stops its page (later blocks depend on it); output that
+        // merely differs does not, so one run (or `--update`) sees every block.
+        if !cleanup && (result.fails_run || result.verdict.outcome.is_failure()) && result.verdict.diff.is_none() {
             page_failed = true;
         }
         if result.fails_run && sh.settings.fail_fast {

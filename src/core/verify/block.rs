@@ -129,10 +129,11 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
         } else {
             (f.text.clone(), f.content.as_ref().map(|c| c.start), None)
         };
-        // An `output` block directly after (only blank lines between) is the expected output.
+        // An `output` block directly after (only blank lines, or quote markers, between) is
+        // the expected output.
         if let Some(next) = fences.get(i + 1) {
             let between = src.text.get(f.range.end..next.range.start).unwrap_or("x");
-            if FenceInfo::parse(&next.info).is_output() && between.trim().is_empty() {
+            if FenceInfo::parse(&next.info).is_output() && between.chars().all(|c| c.is_whitespace() || c == '>') {
                 if expected.is_some() {
                     diags.push(
                         Diagnostic::error("verify-block", "two expected outputs for one block")
@@ -175,9 +176,13 @@ fn fences(src: &SourceFile, body_start: usize) -> Vec<Fence> {
     let mut heading = String::new();
     let mut in_heading = false;
     let mut current: Option<Fence> = None;
+    // Inside a quote or list, a block's lines carry prefixes: not rewritable in place.
+    let mut containers = 0usize;
     for (event, range) in Parser::new(body).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => containers += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => containers = containers.saturating_sub(1),
             Event::Start(Tag::Heading { .. }) => {
                 in_heading = true;
                 heading.clear();
@@ -211,6 +216,9 @@ fn fences(src: &SourceFile, body_start: usize) -> Vec<Fence> {
                 if let Some(mut f) = current.take() {
                     f.range = f.range.start..range.end;
                     finish(src, &mut f);
+                    if containers > 0 {
+                        f.content = None;
+                    }
                     out.push(f);
                 }
             }
