@@ -40,7 +40,13 @@ fn every_outcome_of_the_fixture_book() {
     assert!(created.status.success(), "{}", text(&created.stderr));
 
     let junit = book.path().join("junit.xml");
-    let out = cookbook(&["verify", "--root", &root, "--junit", &path_str(&junit)]);
+    let child = cookbook_cmd(&["verify", "--root", &root, "--junit", &path_str(&junit)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let run_prefix = format!("{:x}-", child.id());
+    let out = child.wait_with_output().unwrap();
     let stdout = text(&out.stdout);
     let still_there = docker_ids(&["ps", "-aq", "--filter", &format!("name=^{name}$")]);
     let _ = Command::new("docker").args(["rm", "-f", &name]).output();
@@ -99,7 +105,7 @@ fn every_outcome_of_the_fixture_book() {
         args.extend(["--filter", "label=io.cookbook.verify.page"]);
         assert_eq!(docker_ids(&args), Vec::<String>::new(), "left behind: docker {args:?}");
     }
-    assert_eq!(processes_of_run(""), Vec::<String>::new(), "a block's process outlived the run");
+    assert_eq!(processes_of_run(&run_prefix), Vec::<String>::new(), "a block's process outlived the run");
 
     // Human report: lines per block, a diagnostic with the diff, the summary last.
     assert!(stdout.contains("FAIL    content/02-mismatch.md:3 Output mismatch ("), "{stdout}");
