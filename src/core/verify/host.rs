@@ -97,4 +97,28 @@ mod tests {
         let smi = "GPU 0: NVIDIA H100 (UUID: GPU-1)\n  MIG 1g.10gb Device 0: (UUID: MIG-1)\n";
         assert_eq!(detect_gpu(&none, Some(smi)).evidence, ["nvidia-smi: 1 GPU"]);
     }
+
+    /// Recorded hosts; sources in tests/fixtures/gpu/README.md.
+    #[test]
+    fn recorded_hosts() {
+        let json = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        let here = json(include_str!("../../../tests/fixtures/gpu/no-gpu-docker20.json"));
+        assert_eq!(detect_gpu(&here, None), GpuSupport::default());
+        assert_eq!(runtimes(&here), ["io.containerd.runc.v2", "io.containerd.runtime.v1.linux", "runc"]);
+
+        let nvidia_rt = json(include_str!("../../../tests/fixtures/gpu/nvidia-runtime-docker20.json"));
+        assert_eq!(detect_gpu(&nvidia_rt, None), GpuSupport { available: true, evidence: vec!["runtime nvidia".into()] });
+
+        let smi = include_str!("../../../tests/fixtures/gpu/nvidia-smi-L-4x3090.txt");
+        let runc_only = json(include_str!("../../../tests/fixtures/gpu/runc-only-with-toolkit-docker28.json"));
+        assert_eq!(detect_gpu(&runc_only, None).available, false);
+        assert_eq!(detect_gpu(&runc_only, Some(smi)).evidence, ["nvidia-smi: 4 GPUs"]);
+        assert_eq!(gpu_lines(smi)[3], "GPU 3: NVIDIA GeForce RTX 3090 (UUID: GPU-2639988f-1756-0583-db8f-faee38effce2)");
+
+        let cdi = json(include_str!("../../../tests/fixtures/gpu/cdi-docker29.json"));
+        assert_eq!(
+            detect_gpu(&cdi, None).evidence,
+            ["CDI nvidia.com/gpu=0", "CDI nvidia.com/gpu=GPU-e1924eea-b9bb-d537-39f2-b345087fa145", "CDI nvidia.com/gpu=all"]
+        );
+    }
 }
