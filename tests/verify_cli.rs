@@ -69,3 +69,33 @@ fn update_rewrites_only_expected_output() {
     let leftovers: Vec<_> = std::fs::read_dir(book.path().join("content")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn no_engine_is_exit_3_when_docker_is_required_and_blocked_otherwise() {
+    let book = fixture("outcomes");
+    let root = path_str(book.path());
+    let nowhere = "unix:///nonexistent/cookbook-test.sock";
+    let out = cookbook_cmd(&["verify", "--root", &root, "--require", "docker"]).env("DOCKER_HOST", nowhere).output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("error[verify-env]: Docker is required but no engine is reachable"), "{}", text(&out.stderr));
+    let out = cookbook_cmd(&["verify", "--root", &root, "01-pass.md", "07-leak.md"]).env("DOCKER_HOST", nowhere).output().unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("BLOCKED content/07-leak.md:3 A leak (0.00s): needs Docker; no engine is reachable"), "{stdout}");
+    assert_eq!(stdout.lines().last(), Some("2 passed, 0 failed, 0 skipped, 1 blocked"));
+}
+
+#[test]
+fn fail_fast_stops_launching_blocks() {
+    let book = fixture("outcomes");
+    let out = cookbook_cmd(&["verify", "--root", &path_str(book.path()), "--jobs", "1", "--fail-fast", "01-pass.md", "02-mismatch.md", "04-exit-one.md", "11-cleanup.md"])
+        .env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock")
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("SKIP    content/04-exit-one.md:3 Expected failure (0.00s): not run: --fail-fast stopped the run after a failure"), "{stdout}");
+    // The cleanup block still runs after --fail-fast stopped the page; its setup did not.
+    assert!(stdout.contains("content/11-cleanup.md:7"), "{stdout}");
+    assert!(stdout.contains("content/11-cleanup.md:3 Hidden and cleanup blocks (0.00s): not run: --fail-fast"), "{stdout}");
+}
