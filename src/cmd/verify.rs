@@ -42,18 +42,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         eprintln!("{}", w.render(color));
     }
     let cfg = &book.config.verify;
-    let timeout_text = args.timeout.clone().unwrap_or_else(|| cfg.timeout.clone());
-    let timeout = parse_duration(&timeout_text)
-        .filter(|d| !d.is_zero())
-        .with_context(|| format!("invalid timeout `{timeout_text}`: write a duration such as `90s` or `5m`"))?;
-    let required = parse_required(args.require.as_ref().unwrap_or(&cfg.require))?;
-    let partition = args.partition.as_deref().map(Partition::parse).transpose().map_err(anyhow::Error::msg)?;
-    let format = args.report.unwrap_or(if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
-        ReportFormat::Github
-    } else {
-        ReportFormat::Human
-    });
-
+    let Resolved { timeout, required, partition, format } = resolve(args, cfg)?;
     let (pages, diags) = build_plan(&book, timeout);
     if diagnostic::has_errors(&diags) {
         return Ok(print_diags(&diags, color));
@@ -90,14 +79,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         return Ok(code);
     }
 
-    let total: usize = plan.iter().map(|p| p.blocks.len()).sum();
-    let bar = (format != ReportFormat::Json && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(total as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} blocks {elapsed}") {
-            bar.set_style(style);
-        }
-        bar
-    });
+    let bar = progress_bar(&plan, format);
     let on_result = |r: &BlockResult| {
         let line = human::block_line(r);
         match &bar {
@@ -137,25 +119,68 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         apply_updates(&book.root, &sources, &mut report)?;
     }
     write_reports(args, &book.root, &report)?;
-    match format {
-        ReportFormat::Human => print!("{}", human::problems(&report, &sources, color)),
-        ReportFormat::Github => {
-            print!("{}", human::problems(&report, &sources, false));
-            print!("{}", github::render(&report));
-        }
-        ReportFormat::Json => print!("{}", json::render(&report)),
-    }
+    print_report(format, &report, &sources, color);
     for n in &report.notes {
         eprintln!("note: {n}");
     }
     say(&report.summary_line());
-    Ok(if report.interrupted {
+    Ok(exit_code(&report))
+}
+
+/// The run's settings from the flags, falling back to `[verify]`.
+struct Resolved {
+    timeout: Duration,
+    required: BTreeSet<Need>,
+    partition: Option<Partition>,
+    format: ReportFormat,
+}
+
+fn resolve(args: &VerifyArgs, cfg: &crate::core::config::VerifyConfig) -> anyhow::Result<Resolved> {
+    let timeout_text = args.timeout.clone().unwrap_or_else(|| cfg.timeout.clone());
+    let timeout = parse_duration(&timeout_text)
+        .filter(|d| !d.is_zero())
+        .with_context(|| format!("invalid timeout `{timeout_text}`: write a duration such as `90s` or `5m`"))?;
+    let required = parse_required(args.require.as_ref().unwrap_or(&cfg.require))?;
+    let partition = args.partition.as_deref().map(Partition::parse).transpose().map_err(anyhow::Error::msg)?;
+    let format = args.report.unwrap_or(if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        ReportFormat::Github
+    } else {
+        ReportFormat::Human
+    });
+    Ok(Resolved { timeout, required, partition, format })
+}
+
+/// A progress bar on stderr, only when it is a terminal (and stdout is not JSON).
+fn progress_bar(plan: &[PagePlan], format: ReportFormat) -> Option<indicatif::ProgressBar> {
+    (format != ReportFormat::Json && std::io::stderr().is_terminal()).then(|| {
+        let total: usize = plan.iter().map(|p| p.blocks.len()).sum();
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} blocks {elapsed}") {
+            bar.set_style(style);
+        }
+        bar
+    })
+}
+
+fn print_report(format: ReportFormat, report: &RunReport, sources: &BTreeMap<PathBuf, crate::core::source::SourceFile>, color: bool) {
+    match format {
+        ReportFormat::Human => print!("{}", human::problems(report, sources, color)),
+        ReportFormat::Github => {
+            print!("{}", human::problems(report, sources, false));
+            print!("{}", github::render(report));
+        }
+        ReportFormat::Json => print!("{}", json::render(report)),
+    }
+}
+
+fn exit_code(report: &RunReport) -> i32 {
+    if report.interrupted {
         exit::INTERRUPTED
     } else if report.results.iter().any(|r| r.fails_run) {
         exit::FAILURE
     } else {
         exit::OK
-    })
+    }
 }
 
 /// Pages and blocks with placeholders substituted; grammar and placeholder errors.

@@ -239,7 +239,7 @@ fn finish(src: &SourceFile, f: &mut Fence) {
     if f.text.is_empty() {
         // An empty block: the content is the empty range right after the opening line.
         let at = f.range.start + first_line_end;
-        f.content = (f.closed && at <= f.range.end).then(|| at..at);
+        f.content = (f.closed && at <= f.range.end).then_some(at..at);
     } else if !contiguous {
         f.content = None;
     }

@@ -89,7 +89,7 @@ mod tests {
     fn detects_each_kind_of_evidence() {
         let none = serde_json::json!({"Runtimes": {"runc": {"path": "runc"}}});
         assert_eq!(detect_gpu(&none, None), GpuSupport::default());
-        assert_eq!(detect_gpu(&none, Some("")).available, false);
+        assert!(!detect_gpu(&none, Some("")).available);
         let rt = serde_json::json!({"Runtimes": {"nvidia": {"path": "nvidia-container-runtime"}, "runc": {}}});
         assert_eq!(detect_gpu(&rt, None).evidence, ["runtime nvidia"]);
         let cdi = serde_json::json!({"DiscoveredDevices": [{"Source": "cdi", "ID": "nvidia.com/gpu=0"}, {"Source": "cdi", "ID": "vendor.com/x=1"}]});
@@ -111,7 +111,7 @@ mod tests {
 
         let smi = include_str!("../../../tests/fixtures/gpu/nvidia-smi-L-4x3090.txt");
         let runc_only = json(include_str!("../../../tests/fixtures/gpu/runc-only-with-toolkit-docker28.json"));
-        assert_eq!(detect_gpu(&runc_only, None).available, false);
+        assert!(!detect_gpu(&runc_only, None).available);
         assert_eq!(detect_gpu(&runc_only, Some(smi)).evidence, ["nvidia-smi: 4 GPUs"]);
         assert_eq!(gpu_lines(smi)[3], "GPU 3: NVIDIA GeForce RTX 3090 (UUID: GPU-2639988f-1756-0583-db8f-faee38effce2)");
 
