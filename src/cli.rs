@@ -24,6 +24,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Create a new cookbook: book.toml, content/SUMMARY.md and one recipe
     Init(InitArgs),
+    /// Run every `verify` block against the Docker engine and report what still works
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -44,4 +46,57 @@ pub struct InitArgs {
     /// The book's title
     #[arg(long)]
     pub title: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Only these blocks: a page path (`content/gpu.md`, `gpu/`), `file:line`, or a
+    /// substring of the block's heading
+    #[arg(value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// The book's root folder (where book.toml is)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Pages verified at once (default: [verify] jobs)
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    /// Timeout per block unless the block sets `timeout=` (default: [verify] timeout)
+    #[arg(long, value_name = "DUR")]
+    pub timeout: Option<String>,
+    /// Capabilities whose absence is an error, not a skip: docker, gpu, registry
+    /// (default: [verify] require)
+    #[arg(long, value_delimiter = ',', value_name = "CAP")]
+    pub require: Option<Vec<String>>,
+    /// How to report on stdout (default: github when GITHUB_ACTIONS=true, else human)
+    #[arg(long, value_enum)]
+    pub report: Option<ReportFormat>,
+    /// Also write a JUnit XML report here
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write the JSON report here (it is always written to <root>/.cookbook/verify.json)
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Run only the K-th of N deterministic shares of the pages (for CI matrices)
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<String>,
+    /// List the selected blocks and their needs; run nothing
+    #[arg(long)]
+    pub list: bool,
+    /// Rewrite expected-output blocks that differ with what was seen
+    #[arg(long)]
+    pub update: bool,
+    /// Stop launching blocks after the first failure (cleanup blocks still run)
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Treat leaked resources as errors, not warnings
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Report formats for `cookbook verify --report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Github,
+    Json,
 }

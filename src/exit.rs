@@ -8,3 +8,5 @@ pub const FAILURE: i32 = 1;
 pub const USAGE: i32 = 2;
 /// The environment cannot run what was required (no Docker engine, `--require gpu` without one).
 pub const ENVIRONMENT: i32 = 3;
+/// Stopped by Ctrl-C (SIGINT), after cleanup: 128 + 2, as shells report it.
+pub const INTERRUPTED: i32 = 130;

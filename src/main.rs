@@ -17,6 +17,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => cmd::build::run(&args),
         Command::Init(args) => cmd::init::run(&args),
+        Command::Verify(args) => cmd::verify::run(&args),
     };
     ExitCode::from(code as u8)
 }

@@ -3,3 +3,4 @@
 pub mod build;
 pub mod init;
 pub mod report;
+pub mod verify;

@@ -17,3 +17,4 @@ pub mod slug;
 pub mod source;
 pub mod summary;
 pub mod theme;
+pub mod verify;

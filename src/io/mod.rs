@@ -1,3 +1,8 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
+
+pub mod atomic;
+pub mod docker;
 pub mod load;
+pub mod runner;
+pub mod shell;
 pub mod write;

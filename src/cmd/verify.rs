@@ -1,0 +1,329 @@
+//! `cookbook verify`: load the book → plan the blocks → preflight the engine → run →
+//! judge → report, with the exit code DESIGN.md gives (0 ok, 1 fail/stale/timeout,
+//! 2 usage/config/block grammar, 3 a required capability is missing, 130 Ctrl-C).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+
+use crate::cli::{ReportFormat, VerifyArgs};
+use crate::core::config::parse_duration;
+use crate::core::diagnostic::{self, Diagnostic};
+use crate::core::verify::attrs::Need;
+use crate::core::verify::judge::Capabilities;
+use crate::core::verify::plan::{self, Filter, PagePlan, Partition};
+use crate::core::verify::report::{github, human, json, junit};
+use crate::core::verify::result::{rfc3339, BlockResult, RunReport};
+use crate::core::verify::{block, judge::Outcome, placeholder, update};
+use crate::exit;
+use crate::io::docker::Engine;
+use crate::io::{atomic, runner, shell};
+
+pub fn run(args: &VerifyArgs) -> i32 {
+    match execute(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            exit::USAGE
+        }
+    }
+}
+
+fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
+    let color = std::io::stderr().is_terminal();
+    let book = match crate::io::load::load_book(&args.root) {
+        Ok(b) => b,
+        Err(diags) => return Ok(print_diags(&diags, color)),
+    };
+    for w in &book.warnings {
+        eprintln!("{}", w.render(color));
+    }
+    let cfg = &book.config.verify;
+    let Resolved { timeout, required, partition, format } = resolve(args, cfg)?;
+    let (pages, diags) = build_plan(&book, timeout);
+    if diagnostic::has_errors(&diags) {
+        return Ok(print_diags(&diags, color));
+    }
+    let sources: BTreeMap<PathBuf, crate::core::source::SourceFile> =
+        book.pages.iter().map(|p| (p.source.path.clone(), p.source.clone())).collect();
+    let filters: Vec<Filter> = args.filters.iter().map(|f| Filter::parse(f)).collect();
+    let plan = plan::select(pages, &filters, partition);
+    if args.list {
+        print!("{}", list(&plan));
+        return Ok(exit::OK);
+    }
+
+    let started_at = rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+    let clock = Instant::now();
+    let (engine, host, host_error) = match Engine::connect().and_then(|e| e.preflight().map(|h| (e, h))) {
+        Ok((e, h)) => (Some(e), Some(h), None),
+        Err(e) => (None, None, Some(e.to_string())),
+    };
+    let caps = Capabilities { docker: engine.is_some(), gpu: host.as_ref().is_some_and(|h| h.gpu.available) };
+    let say = |line: &str| {
+        if format == ReportFormat::Json {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    match (&host, &host_error) {
+        (Some(h), _) => say(&human::header(h)),
+        (None, Some(e)) => say(&format!("no Docker engine: {e}")),
+        _ => {}
+    }
+    if let Some(code) = missing_requirement(&required, caps, host_error.as_deref(), color) {
+        return Ok(code);
+    }
+
+    let bar = progress_bar(&plan, format);
+    let on_result = |r: &BlockResult| {
+        let line = human::block_line(r);
+        match &bar {
+            Some(b) => {
+                b.println(line);
+                b.inc(1);
+            }
+            None => say(&line),
+        }
+    };
+    shell::install_sigint_handler();
+    let settings = runner::Settings {
+        shell: cfg.shell.clone(),
+        jobs: args.jobs.unwrap_or(cfg.jobs).max(1),
+        fail_fast: args.fail_fast,
+        strict: args.strict,
+        required,
+        caps,
+        run_id: run_id(),
+    };
+    let ran = runner::run(plan, engine.as_ref(), &settings, &on_result);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let mut report = RunReport {
+        started_at,
+        duration: clock.elapsed(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        host,
+        host_error,
+        partition,
+        results: ran.results,
+        notes: ran.notes,
+        interrupted: ran.interrupted,
+    };
+    if args.update && !report.interrupted {
+        apply_updates(&book.root, &sources, &mut report)?;
+    }
+    write_reports(args, &book.root, &report)?;
+    print_report(format, &report, &sources, color);
+    for n in &report.notes {
+        eprintln!("note: {n}");
+    }
+    say(&report.summary_line());
+    Ok(exit_code(&report))
+}
+
+/// The run's settings from the flags, falling back to `[verify]`.
+struct Resolved {
+    timeout: Duration,
+    required: BTreeSet<Need>,
+    partition: Option<Partition>,
+    format: ReportFormat,
+}
+
+fn resolve(args: &VerifyArgs, cfg: &crate::core::config::VerifyConfig) -> anyhow::Result<Resolved> {
+    let timeout_text = args.timeout.clone().unwrap_or_else(|| cfg.timeout.clone());
+    let timeout = parse_duration(&timeout_text)
+        .filter(|d| !d.is_zero())
+        .with_context(|| format!("invalid timeout `{timeout_text}`: write a duration such as `90s` or `5m`"))?;
+    let required = parse_required(args.require.as_ref().unwrap_or(&cfg.require))?;
+    let partition = args.partition.as_deref().map(Partition::parse).transpose().map_err(anyhow::Error::msg)?;
+    let format = args.report.unwrap_or(if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        ReportFormat::Github
+    } else {
+        ReportFormat::Human
+    });
+    Ok(Resolved { timeout, required, partition, format })
+}
+
+/// A progress bar on stderr, only when it is a terminal (and stdout is not JSON).
+fn progress_bar(plan: &[PagePlan], format: ReportFormat) -> Option<indicatif::ProgressBar> {
+    (format != ReportFormat::Json && std::io::stderr().is_terminal()).then(|| {
+        let total: usize = plan.iter().map(|p| p.blocks.len()).sum();
+        let bar = indicatif::ProgressBar::new(total as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} blocks {elapsed}") {
+            bar.set_style(style);
+        }
+        bar
+    })
+}
+
+fn print_report(format: ReportFormat, report: &RunReport, sources: &BTreeMap<PathBuf, crate::core::source::SourceFile>, color: bool) {
+    match format {
+        ReportFormat::Human => print!("{}", human::problems(report, sources, color)),
+        ReportFormat::Github => {
+            print!("{}", human::problems(report, sources, false));
+            print!("{}", github::render(report));
+        }
+        ReportFormat::Json => print!("{}", json::render(report)),
+    }
+}
+
+fn exit_code(report: &RunReport) -> i32 {
+    if report.interrupted {
+        exit::INTERRUPTED
+    } else if report.results.iter().any(|r| r.fails_run) {
+        exit::FAILURE
+    } else {
+        exit::OK
+    }
+}
+
+/// Pages and blocks with placeholders substituted; grammar and placeholder errors.
+fn build_plan(book: &crate::core::book::Book, timeout: Duration) -> (Vec<PagePlan>, Vec<Diagnostic>) {
+    let mut pages = Vec::new();
+    let mut diags = Vec::new();
+    for (index, page) in book.pages.iter().enumerate() {
+        let src = &page.source;
+        let (mut blocks, mut d) = block::extract(src, page.body_start);
+        diags.append(&mut d);
+        let mut vars = book.config.verify.vars.clone();
+        vars.extend(page.front.verify.vars.clone());
+        let mut exported = BTreeSet::new();
+        for b in &mut blocks {
+            match placeholder::substitute(&b.code, &vars, &exported, false) {
+                Ok(s) => b.script = s,
+                Err(missing) => {
+                    for m in missing {
+                        let d = Diagnostic::error("verify-placeholder", format!("placeholder `<{}>` has no value", m.name));
+                        let d = match b.code_start {
+                            Some(at) => d.at(src, at + m.span.start..at + m.span.end),
+                            None => d.at_line(src, b.line),
+                        };
+                        diags.push(
+                            d.label("no value for this placeholder").help(format!(
+                                "set it in book.toml under [verify.vars] (`{0} = \"…\"`), in the page's front matter \
+                                 ([verify.vars] {0} = \"…\"), or export it in an earlier verify block (`export {0}=…`)",
+                                m.name
+                            )),
+                        );
+                    }
+                }
+            }
+            exported.extend(placeholder::exports(&b.code));
+        }
+        let page_timeout = page.front.verify.timeout.as_deref().and_then(parse_duration).unwrap_or(timeout);
+        pages.push(PagePlan { file: src.path.clone(), index, blocks, vars, timeout: page_timeout, skip: page.front.verify.skip });
+    }
+    diagnostic::sort(&mut diags);
+    (pages, diags)
+}
+
+fn parse_required(words: &[String]) -> anyhow::Result<BTreeSet<Need>> {
+    words
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+        .map(|w| Need::parse(w).with_context(|| format!("unknown capability `{w}` in --require: known are docker, gpu, registry, network")))
+        .collect()
+}
+
+/// Exit 3 when a required capability is absent altogether.
+fn missing_requirement(required: &BTreeSet<Need>, caps: Capabilities, host_error: Option<&str>, color: bool) -> Option<i32> {
+    let mut diags = Vec::new();
+    if required.contains(&Need::Docker) && !caps.docker {
+        diags.push(
+            Diagnostic::error("verify-env", "Docker is required but no engine is reachable")
+                .note(host_error.unwrap_or("no engine").to_string())
+                .help("start the Docker daemon or set DOCKER_HOST; or drop `docker` from --require / [verify] require"),
+        );
+    }
+    if required.contains(&Need::Gpu) && !caps.gpu {
+        diags.push(
+            Diagnostic::error("verify-env", "a GPU is required but this host has none")
+                .help("run on a host with an NVIDIA GPU and the NVIDIA Container Toolkit, or drop `gpu` from --require"),
+        );
+    }
+    if diags.is_empty() {
+        return None;
+    }
+    for d in &diags {
+        eprintln!("{}", d.render(color));
+    }
+    Some(exit::ENVIRONMENT)
+}
+
+fn print_diags(diags: &[Diagnostic], color: bool) -> i32 {
+    for d in diags {
+        eprintln!("{}\n", d.render(color));
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprintln!("error: {errors} problem{} found; nothing was run", if errors == 1 { "" } else { "s" });
+    exit::USAGE
+}
+
+/// `--list`: one line per block with its needs and flags.
+fn list(plan: &[PagePlan]) -> String {
+    let mut out = String::new();
+    for p in plan {
+        for b in &p.blocks {
+            let needs: Vec<&str> = b.attrs.needs.iter().map(|n| n.name()).collect();
+            let mut flags: Vec<&str> = Vec::new();
+            for (on, word) in [(b.attrs.hidden, "hidden"), (b.attrs.cleanup, "cleanup"), (b.attrs.skip, "skip")] {
+                if on {
+                    flags.push(word);
+                }
+            }
+            let needs = if needs.is_empty() { "-".to_string() } else { needs.join(",") };
+            out.push_str(&format!("{}\tneeds={}\t{}\t{}\n", b.position(), needs, flags.join(","), b.heading));
+        }
+    }
+    let n: usize = plan.iter().map(|p| p.blocks.len()).sum();
+    out.push_str(&format!("{n} blocks in {} pages\n", plan.len()));
+    out
+}
+
+fn apply_updates(root: &Path, sources: &BTreeMap<PathBuf, crate::core::source::SourceFile>, report: &mut RunReport) -> anyhow::Result<()> {
+    let texts: BTreeMap<PathBuf, String> = sources.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
+    let (edits, notes) = update::edits(&report.results, &texts);
+    report.notes.extend(notes);
+    for (file, e) in &edits {
+        let Some(text) = texts.get(file) else { continue };
+        let new = update::apply(text, e);
+        atomic::write(&root.join(file), new.as_bytes()).with_context(|| format!("updating {}", file.display()))?;
+    }
+    for r in &mut report.results {
+        let updated = edits.get(&r.block.file).is_some_and(|es| {
+            r.block.expected.as_ref().and_then(|x| x.span.clone()).is_some_and(|s| es.iter().any(|e| e.span == s))
+        });
+        if updated {
+            report.notes.push(format!("{}: expected output updated", r.block.position()));
+            r.verdict = crate::core::verify::judge::Verdict::new(Outcome::Pass, "expected output updated (--update)");
+            r.fails_run = false;
+        }
+    }
+    Ok(())
+}
+
+fn write_reports(args: &VerifyArgs, root: &Path, report: &RunReport) -> anyhow::Result<()> {
+    let json_text = json::render(report);
+    let default = root.join(".cookbook").join("verify.json");
+    atomic::write(&default, json_text.as_bytes()).with_context(|| format!("writing {}", default.display()))?;
+    if let Some(path) = &args.json {
+        atomic::write(path, json_text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &args.junit {
+        atomic::write(path, junit::render(report).as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// A short ID unique enough to tell this run's labels from another run's.
+fn run_id() -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{:x}-{:x}", std::process::id(), nanos & 0xff_ffff_ffff)
+}

@@ -1,0 +1,13 @@
+//! `cookbook verify`'s pure core: find blocks, plan, judge, report. Running them is in `io`.
+
+pub mod attrs;
+pub mod block;
+pub mod elide;
+pub mod host;
+pub mod judge;
+pub mod ledger;
+pub mod placeholder;
+pub mod plan;
+pub mod report;
+pub mod result;
+pub mod update;

@@ -1,0 +1,169 @@
+//! Which blocks a run executes: the book's pages and their blocks, narrowed by FILTER
+//! arguments (a path, `file:line`, or a heading substring) and `--partition K/N`.
+//! Pure; running the plan is `cmd::verify`'s job.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::block::VerifyBlock;
+
+/// One page to verify: its blocks in order and the settings that apply to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PagePlan {
+    pub file: PathBuf,
+    /// Position of the page in reading order (partitions split by this).
+    pub index: usize,
+    pub blocks: Vec<VerifyBlock>,
+    /// Placeholder values: the page's front matter over `[verify.vars]`.
+    pub vars: BTreeMap<String, String>,
+    /// The timeout of blocks that set none.
+    pub timeout: Duration,
+    /// Front matter `[verify] skip = true`.
+    pub skip: bool,
+}
+
+/// `--partition K/N`: this job runs the K-th of N shares (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Partition {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl Partition {
+    pub fn parse(text: &str) -> Result<Partition, String> {
+        let bad = || format!("invalid partition `{text}`: write K/N with 1 <= K <= N, e.g. 1/3");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (k, n) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if k == 0 || n == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Partition { k, n })
+    }
+}
+
+/// A FILTER argument, classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// A page path, or its suffix (`resources.md`, `content/gpu/`).
+    Path(String),
+    /// `file:line`: the block whose fence is on that line (or whose body contains it).
+    Line(String, usize),
+    /// A case-insensitive substring of the block's heading.
+    Heading(String),
+}
+
+impl Filter {
+    pub fn parse(text: &str) -> Filter {
+        if let Some((file, line)) = text.rsplit_once(':') {
+            if let Ok(n) = line.parse() {
+                return Filter::Line(file.to_string(), n);
+            }
+        }
+        if text.ends_with(".md") || text.contains('/') {
+            Filter::Path(text.trim_end_matches('/').to_string())
+        } else {
+            Filter::Heading(text.to_lowercase())
+        }
+    }
+
+    fn path_matches(pattern: &str, file: &std::path::Path) -> bool {
+        let f = file.to_string_lossy().replace('\\', "/");
+        let p = pattern.trim_start_matches("./");
+        f == p || f.ends_with(&format!("/{p}")) || f.starts_with(&format!("{p}/")) || f.contains(&format!("/{p}/"))
+    }
+
+    fn matches(&self, b: &VerifyBlock) -> bool {
+        match self {
+            Filter::Path(p) => Filter::path_matches(p, &b.file),
+            Filter::Line(p, n) => {
+                let last = b.line + b.code.lines().count() + 1;
+                Filter::path_matches(p, &b.file) && (b.line..=last).contains(n)
+            }
+            Filter::Heading(h) => b.heading.to_lowercase().contains(h),
+        }
+    }
+}
+
+/// Keeps the blocks any filter selects (all when there are none), drops pages left
+/// empty, then keeps this partition's pages. Cleanup blocks stay with any page that
+/// keeps a block, so teardown always follows setup. Hidden blocks stay too: later
+/// blocks depend on them.
+pub fn select(pages: Vec<PagePlan>, filters: &[Filter], partition: Option<Partition>) -> Vec<PagePlan> {
+    let mut kept: Vec<PagePlan> = pages
+        .into_iter()
+        .filter_map(|mut p| {
+            if filters.is_empty() {
+                return (!p.blocks.is_empty()).then_some(p);
+            }
+            let selected = p.blocks.iter().any(|b| !b.attrs.cleanup && !b.attrs.hidden && filters.iter().any(|f| f.matches(b)));
+            if !selected {
+                return None;
+            }
+            p.blocks.retain(|b| b.attrs.cleanup || b.attrs.hidden || filters.iter().any(|f| f.matches(b)));
+            Some(p)
+        })
+        .collect();
+    kept.sort_by_key(|p| p.index);
+    if let Some(part) = partition {
+        // Round-robin over the pages that have blocks, in reading order: every job
+        // computes the same list, so N jobs cover each page exactly once.
+        kept = kept.into_iter().enumerate().filter(|(i, _)| i % part.n == part.k - 1).map(|(_, p)| p).collect();
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::source::SourceFile;
+    use crate::core::verify::block;
+
+    fn page(i: usize, path: &str, text: &str) -> PagePlan {
+        let (blocks, _) = block::extract(&SourceFile::new(path, text), 0);
+        PagePlan { file: path.into(), index: i, blocks, vars: BTreeMap::new(), timeout: Duration::from_secs(1), skip: false }
+    }
+
+    fn book() -> Vec<PagePlan> {
+        vec![
+            page(0, "content/a.md", "# Shm size\n```bash verify\necho a\n```\n# Other\n```bash verify\necho b\n```\n```bash verify cleanup\necho c\n```\n"),
+            page(1, "content/gpu/b.md", "# GPU\n```bash verify\necho d\n```\n"),
+            page(2, "content/c.md", "no blocks\n"),
+            page(3, "content/d.md", "```bash verify\necho e\n```\n"),
+        ]
+    }
+
+    fn positions(plan: &[PagePlan]) -> Vec<String> {
+        plan.iter().flat_map(|p| p.blocks.iter().map(|b| b.position())).collect()
+    }
+
+    #[test]
+    fn filters() {
+        assert_eq!(positions(&select(book(), &[], None)).len(), 5);
+        assert_eq!(positions(&select(book(), &[Filter::parse("gpu/")], None)), ["content/gpu/b.md:2"]);
+        assert_eq!(positions(&select(book(), &[Filter::parse("b.md")], None)), ["content/gpu/b.md:2"]);
+        assert_eq!(
+            positions(&select(book(), &[Filter::parse("content/a.md:6")], None)),
+            ["content/a.md:6", "content/a.md:9"]
+        );
+        assert_eq!(positions(&select(book(), &[Filter::parse("a.md:3")], None)), ["content/a.md:2", "content/a.md:9"]);
+        assert_eq!(positions(&select(book(), &[Filter::parse("SHM")], None)), ["content/a.md:2", "content/a.md:9"]);
+        assert!(select(book(), &[Filter::parse("nothing")], None).is_empty());
+    }
+
+    #[test]
+    fn partitions_cover_every_page_once() {
+        let mut all = Vec::new();
+        for k in 1..=2 {
+            let part = Partition::parse(&format!("{k}/2")).unwrap();
+            all.extend(positions(&select(book(), &[], Some(part))));
+        }
+        all.sort();
+        let mut expected = positions(&select(book(), &[], None));
+        expected.sort();
+        assert_eq!(all, expected);
+        let p1 = select(book(), &[], Some(Partition { k: 1, n: 2 }));
+        assert_eq!(p1.iter().map(|p| p.index).collect::<Vec<_>>(), [0, 3]);
+        assert!(Partition::parse("0/2").is_err() && Partition::parse("3/2").is_err() && Partition::parse("x").is_err());
+    }
+}

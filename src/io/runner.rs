@@ -1,0 +1,374 @@
+//! Executes a verify plan: pages in parallel (up to `jobs` threads), each page's blocks
+//! in order in a scratch directory of its own, cleanup blocks last (always), then the
+//! page's leftover Docker resources removed and charged to the block that made them.
+//! Judging is `core::verify::judge`; this file only sequences effects.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::core::verify::attrs::Need;
+use crate::core::verify::block::VerifyBlock;
+use crate::core::verify::judge::{self, Capabilities, Observed, Outcome, Verdict};
+use crate::core::verify::ledger::{self, Resource};
+use crate::core::verify::placeholder;
+use crate::core::verify::plan::PagePlan;
+use crate::core::verify::result::BlockResult;
+use crate::io::docker::Engine;
+use crate::io::shell::{self, INTERRUPTED};
+
+/// Cleanup blocks run even after Ctrl-C, but no longer than this.
+const CLEANUP_AFTER_INTERRUPT: Duration = Duration::from_secs(60);
+
+/// How a run executes.
+pub struct Settings {
+    pub shell: String,
+    pub jobs: usize,
+    pub fail_fast: bool,
+    pub strict: bool,
+    pub required: BTreeSet<Need>,
+    pub caps: Capabilities,
+    /// A short unique ID for this run's labels.
+    pub run_id: String,
+}
+
+/// What the run produced, in plan order.
+pub struct Ran {
+    pub results: Vec<BlockResult>,
+    pub notes: Vec<String>,
+    pub interrupted: bool,
+}
+
+struct Shared<'a> {
+    settings: &'a Settings,
+    engine: Option<&'a Engine>,
+    before_run: BTreeSet<String>,
+    work: &'a Path,
+    shim_dir: Option<PathBuf>,
+    stop: AtomicBool,
+    notes: Mutex<Vec<String>>,
+}
+
+/// Runs every page of the plan; `on_result` sees each block's result as it is known.
+pub fn run(plan: Vec<PagePlan>, engine: Option<&Engine>, settings: &Settings, on_result: &(dyn Fn(&BlockResult) + Sync)) -> Ran {
+    let work = match tempfile::Builder::new().prefix("cookbook-verify-").tempdir() {
+        Ok(d) => d,
+        Err(e) => {
+            return Ran { results: Vec::new(), notes: vec![format!("cannot create a scratch directory: {e}")], interrupted: false };
+        }
+    };
+    let mut notes = Vec::new();
+    let before_run: BTreeSet<String> = match engine.map(Engine::resources) {
+        Some(Ok(list)) => list.into_iter().map(|r| r.id).collect(),
+        Some(Err(e)) => {
+            notes.push(format!("cannot list Docker resources, so none will be removed: {e}"));
+            BTreeSet::new()
+        }
+        None => BTreeSet::new(),
+    };
+    let engine = engine.filter(|_| notes.is_empty());
+    let shim_dir = engine.and_then(|_| install_shim(work.path()));
+    let shared = Shared {
+        settings,
+        engine,
+        before_run,
+        work: work.path(),
+        shim_dir,
+        stop: AtomicBool::new(false),
+        notes: Mutex::new(notes),
+    };
+    let queue = Mutex::new(plan.into_iter().collect::<VecDeque<_>>());
+    let done: Mutex<Vec<(usize, Vec<BlockResult>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..settings.jobs.max(1) {
+            s.spawn(|| loop {
+                let Some(page) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else { break };
+                let index = page.index;
+                let results = run_page(&shared, page, on_result);
+                done.lock().unwrap_or_else(|e| e.into_inner()).push((index, results));
+            });
+        }
+    });
+    let interrupted = INTERRUPTED.load(Ordering::SeqCst);
+    if interrupted {
+        sweep_run(&shared);
+    }
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    let mut notes = shared.notes.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(engine) = engine {
+        note_unattributed(engine, &shared.before_run, &mut notes);
+    }
+    Ran { results: done.into_iter().flat_map(|(_, r)| r).collect(), notes, interrupted }
+}
+
+/// Writes the labelling `docker` shim into `<work>/bin`, if a real docker is on PATH.
+fn install_shim(work: &Path) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    let real = std::env::split_paths(&path).map(|d| d.join("docker")).find(|p| p.is_file())?;
+    let dir = work.join("bin");
+    std::fs::create_dir_all(&dir).ok()?;
+    let shim = dir.join("docker");
+    std::fs::write(&shim, ledger::docker_shim(&real.display().to_string())).ok()?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).ok()?;
+    Some(dir)
+}
+
+fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Sync)) -> Vec<BlockResult> {
+    let page_dir = sh.work.join(format!("page-{}", page.index));
+    let scratch = page_dir.join("work");
+    let meta = page_dir.join("meta");
+    let mut results: Vec<BlockResult> = Vec::new();
+    if let Err(e) = std::fs::create_dir_all(&scratch).and_then(|_| std::fs::create_dir_all(&meta)) {
+        sh.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("{}: cannot create its scratch directory: {e}", page.file.display()));
+        return results;
+    }
+    // Canonical, so compose's working_dir label (an absolute real path) compares equal.
+    let scratch = scratch.canonicalize().unwrap_or(scratch);
+    let page_tag = ledger::page_tag(&sh.settings.run_id, page.index);
+    let mut env_in: Option<PathBuf> = None;
+    let mut page_failed = false;
+    let order: Vec<usize> = (0..page.blocks.len())
+        .filter(|&i| !page.blocks[i].attrs.cleanup)
+        .chain((0..page.blocks.len()).filter(|&i| page.blocks[i].attrs.cleanup))
+        .collect();
+    for i in order {
+        let block = &page.blocks[i];
+        let cleanup = block.attrs.cleanup;
+        let not_run = if cleanup {
+            None
+        } else if INTERRUPTED.load(Ordering::SeqCst) {
+            Some("not run: interrupted (Ctrl-C)")
+        } else if sh.stop.load(Ordering::SeqCst) {
+            Some("not run: --fail-fast stopped the run after a failure")
+        } else if page.skip {
+            Some("not run: the page's front matter sets [verify] skip")
+        } else if page_failed {
+            Some("not run: an earlier block of this page failed")
+        } else {
+            None
+        };
+        let result = match not_run {
+            Some(reason) => skipped(block, reason),
+            None => {
+                let env_out = meta.join(format!("env-{i}"));
+                let ctx = BlockCtx { sh, page: &page, index: i, scratch: &scratch, meta: &meta, env_in: env_in.as_deref(), env_out: &env_out };
+                let r = run_block(&ctx);
+                if env_out.exists() {
+                    env_in = Some(env_out);
+                }
+                r
+            }
+        };
+        // A command that failed stops its page (later blocks depend on it); output that
+        // merely differs does not, so one run (or `--update`) sees every block.
+        if !cleanup && (result.fails_run || result.verdict.outcome.is_failure()) && result.verdict.diff.is_none() {
+            page_failed = true;
+        }
+        if result.fails_run && sh.settings.fail_fast {
+            sh.stop.store(true, Ordering::SeqCst);
+        }
+        results.push(result);
+    }
+    charge_leaks(sh, &page_tag, &scratch, &mut results);
+    // Report in the page's order: setup and checks first, cleanup last (as run).
+    for r in &results {
+        on_result(r);
+    }
+    let _ = std::fs::remove_dir_all(&page_dir);
+    results
+}
+
+struct BlockCtx<'a> {
+    sh: &'a Shared<'a>,
+    page: &'a PagePlan,
+    index: usize,
+    scratch: &'a Path,
+    meta: &'a Path,
+    env_in: Option<&'a Path>,
+    env_out: &'a Path,
+}
+
+fn run_block(ctx: &BlockCtx) -> BlockResult {
+    let block = &ctx.page.blocks[ctx.index];
+    let settings = ctx.sh.settings;
+    if let Some(v) = judge::before_run(&block.attrs, settings.caps) {
+        return finish(settings, block, v, Duration::ZERO, None, String::new(), 0);
+    }
+    let mut timeout = block.attrs.timeout.unwrap_or(ctx.page.timeout);
+    if block.attrs.cleanup && INTERRUPTED.load(Ordering::SeqCst) {
+        timeout = timeout.min(CLEANUP_AFTER_INTERRUPT);
+    }
+    let mut path = std::env::var("PATH").unwrap_or_default();
+    if let Some(shim) = &ctx.sh.shim_dir {
+        path = format!("{}:{path}", shim.display());
+    }
+    let env = vec![
+        ("PATH".to_string(), path),
+        ("COOKBOOK_VERIFY_PAGE".to_string(), ledger::page_tag(&settings.run_id, ctx.page.index)),
+        ("COOKBOOK_VERIFY_BLOCK".to_string(), ledger::block_tag(&settings.run_id, ctx.page.index, ctx.index)),
+        ("COOKBOOK_SCRATCH".to_string(), ctx.scratch.display().to_string()),
+    ];
+    let script_file = ctx.meta.join(format!("block-{}.sh", ctx.index));
+    let expected = block
+        .expected
+        .as_ref()
+        .map(|e| placeholder::substitute(&e.text, &ctx.page.vars, &BTreeSet::new(), true).unwrap_or_else(|_| e.text.clone()));
+    let started = Instant::now();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let req = shell::Request {
+            shell: &settings.shell,
+            script: &block.script,
+            cwd: ctx.scratch,
+            env_in: ctx.env_in,
+            env_out: ctx.env_out,
+            script_file: &script_file,
+            env: &env,
+            timeout,
+            interruptible: !block.attrs.cleanup,
+        };
+        let f = match shell::run(&req) {
+            Ok(f) => f,
+            Err(e) => return finish(settings, block, Verdict::new(Outcome::Blocked, e.to_string()), started.elapsed(), None, String::new(), attempts),
+        };
+        let seen = Observed {
+            exit_code: f.exit_code,
+            timed_out: f.timed_out,
+            interrupted: f.interrupted,
+            stdout: f.stdout,
+            stderr: f.stderr,
+            merged: f.merged,
+            timeout_secs: timeout.as_secs_f64(),
+        };
+        let verdict = judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps);
+        let transient = verdict.outcome == Outcome::Blocked;
+        if transient && attempts <= block.attrs.retries && !INTERRUPTED.load(Ordering::SeqCst) {
+            // A transient failure (rate limit, network): back off a little, then retry.
+            std::thread::sleep(Duration::from_secs(u64::from(attempts)));
+            continue;
+        }
+        let output = match block.attrs.output {
+            crate::core::verify::attrs::OutputStream::Stdout => seen.stdout,
+            crate::core::verify::attrs::OutputStream::Stderr => seen.stderr,
+            _ => seen.merged,
+        };
+        return finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);
+    }
+}
+
+fn finish(settings: &Settings, block: &VerifyBlock, verdict: Verdict, duration: Duration, exit_code: Option<i32>, output: String, attempts: u32) -> BlockResult {
+    let fails_run = fails_run(settings, block, &verdict);
+    BlockResult { block: block.clone(), verdict, duration, exit_code, output, leaked: Vec::new(), attempts, fails_run }
+}
+
+/// Whether a verdict fails the run under these settings.
+fn fails_run(settings: &Settings, block: &VerifyBlock, v: &Verdict) -> bool {
+    match v.outcome {
+        Outcome::Fail | Outcome::Stale | Outcome::Timeout => true,
+        Outcome::Leaked => settings.strict,
+        Outcome::Pass => false,
+        Outcome::Skipped | Outcome::Blocked => {
+            if block.attrs.skip || v.reason.starts_with("not run") || v.reason.starts_with("interrupted") {
+                return false;
+            }
+            let gpu = v.reason.contains("GPU");
+            let docker = v.reason.contains("Docker engine") || v.reason.contains("Docker daemon") || v.reason.contains("needs Docker");
+            let registry = v.outcome == Outcome::Blocked && !docker;
+            (gpu && settings.required.contains(&Need::Gpu))
+                || (docker && settings.required.contains(&Need::Docker))
+                || (registry && (settings.required.contains(&Need::Registry) || settings.required.contains(&Need::Network)))
+        }
+    }
+}
+
+fn skipped(block: &VerifyBlock, reason: &str) -> BlockResult {
+    BlockResult {
+        block: block.clone(),
+        verdict: Verdict::new(Outcome::Skipped, reason),
+        duration: Duration::ZERO,
+        exit_code: None,
+        output: String::new(),
+        leaked: Vec::new(),
+        attempts: 0,
+        fails_run: false,
+    }
+}
+
+/// Removes what the page left behind and charges it to the block that created it.
+fn charge_leaks(sh: &Shared, page_tag: &str, scratch: &Path, results: &mut [BlockResult]) {
+    let Some(engine) = sh.engine else { return };
+    let listed = match engine.resources() {
+        Ok(l) => l,
+        Err(e) => {
+            sh.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("cannot list Docker resources after a page: {e}"));
+            return;
+        }
+    };
+    let left = ledger::left_by_page(&listed, page_tag, &scratch.display().to_string(), &sh.before_run);
+    for r in left {
+        let removed = remove(sh, engine, r);
+        let last_run = results.iter().rposition(|x| x.attempts > 0 && !x.block.attrs.cleanup).unwrap_or(0);
+        let target = ledger::block_of(r).and_then(|b| find_block(results, b)).unwrap_or(last_run);
+        if let Some(res) = results.get_mut(target) {
+            let what = if removed { r.describe() } else { format!("{} (could not remove it)", r.describe()) };
+            res.leaked.push(what);
+            if res.verdict.outcome == Outcome::Pass {
+                res.verdict = Verdict::new(Outcome::Leaked, format!("passed, but left {} behind (removed)", res.leaked.join(", ")));
+                res.fails_run = sh.settings.strict;
+            } else if res.verdict.outcome == Outcome::Leaked {
+                res.verdict.reason = format!("passed, but left {} behind (removed)", res.leaked.join(", "));
+            }
+        }
+    }
+}
+
+/// The position in `results` of the page's block with index `b` (block order in the page).
+fn find_block(results: &[BlockResult], b: usize) -> Option<usize> {
+    // Results hold non-cleanup blocks first; map back through the original order.
+    let mut originals: Vec<(usize, usize)> = results.iter().enumerate().map(|(pos, r)| (r.block.line, pos)).collect();
+    originals.sort();
+    originals.get(b).map(|(_, pos)| *pos)
+}
+
+fn remove(sh: &Shared, engine: &Engine, r: &Resource) -> bool {
+    match engine.remove(r) {
+        Ok(()) => true,
+        Err(e) => {
+            sh.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("could not remove {}: {e}", r.describe()));
+            false
+        }
+    }
+}
+
+/// After Ctrl-C: remove everything this run's labels mark, whichever page made it.
+fn sweep_run(sh: &Shared) {
+    let Some(engine) = sh.engine else { return };
+    if let Ok(listed) = engine.resources() {
+        for r in ledger::left_by_run(&listed, &sh.settings.run_id, &sh.before_run) {
+            remove(sh, engine, r);
+        }
+    }
+}
+
+/// Resources that appeared during the run without our labels: named, never touched.
+fn note_unattributed(engine: &Engine, before: &BTreeSet<String>, notes: &mut Vec<String>) {
+    let Ok(listed) = engine.resources() else { return };
+    let new: Vec<String> = listed
+        .iter()
+        .filter(|r| !before.contains(&r.id) && !r.labels.contains_key(ledger::PAGE_LABEL))
+        .map(Resource::describe)
+        .collect();
+    if !new.is_empty() {
+        notes.push(format!(
+            "{} resource(s) appeared during the run without cookbook's labels and were left alone \
+             (created by `/usr/bin/docker` by full path, the API, or another user of the engine): {}",
+            new.len(),
+            new.join(", ")
+        ));
+    }
+}

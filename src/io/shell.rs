@@ -1,0 +1,310 @@
+//! Runs one block's script with the shell in a process group of its own: stdin closed,
+//! stdout and stderr captured separately and merged in arrival order, each capped, the
+//! whole group killed on timeout, on Ctrl-C, and when the script ends (background jobs
+//! do not outlive their block). Exported variables are saved for the next block.
+//! Deciding what the result means is `core::verify::judge`'s job.
+
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Bytes kept per stream; the rest is counted and dropped with a note.
+pub const CAP: usize = 1 << 20;
+/// How long a process group gets between SIGTERM and SIGKILL.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// Set from the SIGINT handler; every running block watches it.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// What to run and how.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub shell: &'a str,
+    pub script: &'a str,
+    /// The page's scratch directory: the block's working directory.
+    pub cwd: &'a Path,
+    /// Where this block saves its exported variables and the previous one left them.
+    pub env_in: Option<&'a Path>,
+    pub env_out: &'a Path,
+    /// Where the wrapped script is written (outside the scratch directory).
+    pub script_file: &'a Path,
+    pub env: &'a [(String, String)],
+    pub timeout: Duration,
+    /// Whether Ctrl-C stops this block (cleanup blocks run on regardless).
+    pub interruptible: bool,
+}
+
+/// What a block did.
+#[derive(Debug, Clone, Default)]
+pub struct Finished {
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    pub timed_out: bool,
+    pub interrupted: bool,
+    pub stdout: String,
+    pub stderr: String,
+    pub merged: String,
+    pub duration: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ShellError {
+    #[error("cannot start `{shell}`: {source}")]
+    Spawn { shell: String, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+#[derive(Default)]
+struct Capture {
+    out: Vec<u8>,
+    err: Vec<u8>,
+    merged: Vec<u8>,
+    dropped_out: usize,
+    dropped_err: usize,
+}
+
+/// Runs the block and waits for it (or its timeout, or Ctrl-C).
+pub fn run(req: &Request) -> Result<Finished, ShellError> {
+    let wrapped = wrap(req);
+    std::fs::write(req.script_file, wrapped)
+        .map_err(|source| ShellError::Write { path: req.script_file.to_path_buf(), source })?;
+    let started = Instant::now();
+    let mut cmd = Command::new(req.shell);
+    cmd.arg(req.script_file)
+        .current_dir(req.cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    for (k, v) in req.env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().map_err(|source| ShellError::Spawn { shell: req.shell.to_string(), source })?;
+    let pgid = child.id() as i32;
+    let capture = Arc::new(Mutex::new(Capture::default()));
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let mut readers = 0;
+    if let Some(out) = child.stdout.take() {
+        spawn_reader(out, false, capture.clone(), done_tx.clone());
+        readers += 1;
+    }
+    if let Some(err) = child.stderr.take() {
+        spawn_reader(err, true, capture.clone(), done_tx.clone());
+        readers += 1;
+    }
+    drop(done_tx);
+    let (wait_tx, wait_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = wait_tx.send(child.wait());
+    });
+    let deadline = started + req.timeout;
+    let mut timed_out = false;
+    let mut interrupted = false;
+    let status = loop {
+        let now = Instant::now();
+        let slice = deadline.saturating_duration_since(now).min(Duration::from_millis(50));
+        match wait_rx.recv_timeout(slice) {
+            Ok(status) => break status.ok(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break None,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let stop = if req.interruptible && INTERRUPTED.load(Ordering::SeqCst) {
+            interrupted = true;
+            true
+        } else if Instant::now() >= deadline {
+            timed_out = true;
+            true
+        } else {
+            false
+        };
+        if stop {
+            kill_group(pgid, libc::SIGTERM);
+            let status = wait_rx.recv_timeout(GRACE).ok().and_then(Result::ok);
+            kill_group(pgid, libc::SIGKILL);
+            break status.or_else(|| wait_rx.recv_timeout(GRACE).ok().and_then(Result::ok));
+        }
+    };
+    // Whatever the script left running in its group goes with it.
+    kill_group(pgid, libc::SIGKILL);
+    // A process that left the group may still hold the pipes: wait a little, not forever.
+    let drain_deadline = Instant::now() + Duration::from_secs(2);
+    for _ in 0..readers {
+        if done_rx.recv_timeout(drain_deadline.saturating_duration_since(Instant::now())).is_err() {
+            break;
+        }
+    }
+    let cap = std::mem::take(&mut *capture.lock().unwrap_or_else(|e| e.into_inner()));
+    Ok(Finished {
+        exit_code: status.and_then(|s| s.code()),
+        signal: status.and_then(|s| s.signal()),
+        timed_out,
+        interrupted,
+        stdout: text(&cap.out, cap.dropped_out, "stdout"),
+        stderr: text(&cap.err, cap.dropped_err, "stderr"),
+        merged: text(&cap.merged, cap.dropped_out + cap.dropped_err, "output"),
+        duration: started.elapsed(),
+    })
+}
+
+/// The script as run: earlier exports restored, exports saved on any exit, `set -e` so a
+/// failing command fails the block (as a reader following the docs would stop there).
+fn wrap(req: &Request) -> String {
+    let mut s = String::new();
+    if let Some(env_in) = req.env_in {
+        s.push_str(&format!(". {} >/dev/null 2>&1\n", quote(env_in)));
+    }
+    s.push_str(&format!("trap 'export -p > {} 2>/dev/null' EXIT\nset -e\n", quote(req.env_out)));
+    s.push_str(req.script);
+    if !req.script.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
+
+fn spawn_reader(mut pipe: impl Read + Send + 'static, is_err: bool, cap: Arc<Mutex<Capture>>, done: mpsc::Sender<()>) {
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let mut c = cap.lock().unwrap_or_else(|e| e.into_inner());
+                    let c = &mut *c;
+                    let (stream, dropped) = if is_err { (&mut c.err, &mut c.dropped_err) } else { (&mut c.out, &mut c.dropped_out) };
+                    let room = CAP.saturating_sub(stream.len()).min(n);
+                    stream.extend_from_slice(&buf[..room]);
+                    *dropped += n - room;
+                    if room > 0 {
+                        c.merged.extend_from_slice(&buf[..room]);
+                    }
+                }
+            }
+        }
+        let _ = done.send(());
+    });
+}
+
+fn text(bytes: &[u8], dropped: usize, what: &str) -> String {
+    let mut s = String::from_utf8_lossy(bytes).into_owned();
+    if dropped > 0 {
+        if !s.ends_with('\n') {
+            s.push('\n');
+        }
+        s.push_str(&format!("[cookbook: {what} truncated, {dropped} more bytes not kept]\n"));
+    }
+    s
+}
+
+/// Signals a whole process group; a group already gone is fine.
+pub fn kill_group(pgid: i32, signal: i32) {
+    if pgid > 1 {
+        // SAFETY: killpg has no memory effects; a stale pgid just returns ESRCH.
+        unsafe {
+            libc::killpg(pgid, signal);
+        }
+    }
+}
+
+/// Installs a SIGINT handler that only sets [`INTERRUPTED`] (async-signal-safe); the
+/// runner then stops launching blocks, kills running groups and cleans up.
+pub fn install_sigint_handler() {
+    extern "C" fn on_sigint(_: libc::c_int) {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+    }
+    // SAFETY: the handler only stores to an atomic; sigaction is given a zeroed,
+    // then filled, struct as the C API expects.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as usize;
+        libc::sigemptyset(&mut sa.sa_mask);
+        sa.sa_flags = libc::SA_RESTART;
+        libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
+        libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_script(script: &str, timeout: Duration) -> (Finished, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let env_out = dir.path().join("env");
+        let file = dir.path().join("s.sh");
+        let req = Request {
+            shell: "bash",
+            script,
+            cwd: dir.path(),
+            env_in: None,
+            env_out: &env_out,
+            script_file: &file,
+            env: &[],
+            timeout,
+            interruptible: true,
+        };
+        (run(&req).unwrap(), dir)
+    }
+
+    #[test]
+    fn captures_streams_and_exit_status() {
+        let (f, _d) = run_script("echo out; echo err >&2; printf '\\xff\\n'; exit 3", Duration::from_secs(10));
+        assert_eq!(f.exit_code, Some(3));
+        assert_eq!(f.stdout, "out\n\u{fffd}\n");
+        assert_eq!(f.stderr, "err\n");
+        assert!(f.merged.contains("out\n") && f.merged.contains("err\n"));
+        let (f, _d) = run_script("false; echo not reached", Duration::from_secs(10));
+        assert_eq!((f.exit_code, f.stdout.as_str()), (Some(1), ""));
+        let (f, _d) = run_script("read x || echo \"eof [$x]\"", Duration::from_secs(10));
+        assert_eq!(f.stdout, "eof []\n", "stdin is closed");
+    }
+
+    #[test]
+    fn caps_huge_output() {
+        let (f, _d) = run_script("head -c 3000000 /dev/zero | tr '\\0' a", Duration::from_secs(20));
+        assert!(f.stdout.len() < CAP + 200);
+        assert!(f.stdout.ends_with("[cookbook: stdout truncated, 1951424 more bytes not kept]\n"), "{}", &f.stdout[f.stdout.len() - 80..]);
+    }
+
+    #[test]
+    fn timeout_kills_the_whole_group() {
+        let marker = format!("{}", 200 + std::process::id() % 700);
+        let (f, _d) = run_script(&format!("sleep 3{marker} & sleep 3{marker}1 & wait"), Duration::from_millis(300));
+        assert!(f.timed_out);
+        assert!(f.duration < Duration::from_secs(5));
+        let alive = std::fs::read_dir("/proc").unwrap().flatten().any(|e| {
+            std::fs::read(e.path().join("cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains(&format!("sleep\u{0}3{marker}")))
+        });
+        assert!(!alive, "a sleep of the block is still running");
+    }
+
+    #[test]
+    fn exports_carry_to_the_next_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e1, e2, s) = (dir.path().join("e1"), dir.path().join("e2"), dir.path().join("s.sh"));
+        let mut req = Request {
+            shell: "bash",
+            script: "export GREETING='hi there'; NOT_EXPORTED=1",
+            cwd: dir.path(),
+            env_in: None,
+            env_out: &e1,
+            script_file: &s,
+            env: &[],
+            timeout: Duration::from_secs(10),
+            interruptible: true,
+        };
+        run(&req).unwrap();
+        req.script = "echo \"$GREETING/${NOT_EXPORTED:-unset}\"";
+        req.env_in = Some(&e1);
+        req.env_out = &e2;
+        assert_eq!(run(&req).unwrap().stdout, "hi there/unset\n");
+    }
+}
