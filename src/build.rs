@@ -58,7 +58,10 @@ impl BuildSession {
     /// Builds the whole site in memory. `_changed` is advisory: the session re-reads the book
     /// and re-renders only pages whose text or whose book shape changed.
     pub fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        let t0 = std::time::Instant::now();
+        let timings = std::env::var_os("COOKBOOK_TIMINGS").is_some();
         let (book, mut errors) = crate::core::book::assemble_partial(&load::load(&self.root)?);
+        if timings { eprintln!("load+assemble {:?}", t0.elapsed()); }
         self.warnings = book.warnings.clone();
         if book.pages.is_empty() {
             return Err(errors);
@@ -85,6 +88,7 @@ impl BuildSession {
                 })
                 .collect()
         };
+        if timings { eprintln!("markdown {:?}", t0.elapsed()); }
         self.pages = book
             .pages
             .iter()
@@ -93,6 +97,7 @@ impl BuildSession {
             .collect();
         let theme = &self.theme.as_ref().expect("theme compiled above").1;
         let outputs = render::render_site(&book, theme, &rendered, &|_| None);
+        if timings { eprintln!("site {:?}", t0.elapsed()); }
         self.book = Some(book);
         match outputs {
             Ok(o) if errors.is_empty() => Ok(o),
