@@ -4,4 +4,5 @@
 pub mod diagnostic;
 pub mod fence;
 pub mod output;
+pub mod search;
 pub mod source;
