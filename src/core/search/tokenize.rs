@@ -29,17 +29,10 @@ pub struct Word {
 }
 
 impl Word {
-    /// Tokens a query may complete as a prefix when this is the word being typed: the
-    /// whole word (with and without leading dashes) and its last part.
+    /// Tokens a query may complete as a prefix when this is the word being typed: those
+    /// that end where the word ends (the whole word, without leading dashes, its last part).
     pub fn prefix_tokens(&self, raw_whole: &str) -> Vec<&str> {
-        let stripped = raw_whole.trim_start_matches(['-', '_']);
-        self.tokens
-            .iter()
-            .map(String::as_str)
-            .filter(|t| {
-                *t == raw_whole || *t == stripped || Some(*t) == self.leaves.last().map(String::as_str)
-            })
-            .collect()
+        self.tokens.iter().map(String::as_str).filter(|t| raw_whole.ends_with(t)).collect()
     }
 }
 
