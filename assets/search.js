@@ -1,5 +1,5 @@
-/* cookbook search: loads the index shards a query needs by <script> tag, so file:// works.
-   Pure query logic first (Node tests it), then the DOM. */
+/* cookbook search: loads the index shards a query needs by <script> tag (file:// works).
+   Pure query logic first, tested under Node; then the DOM. */
 ((G) => {
 'use strict';
 const LEVELS = [/[:=@]/, /\//, /[-_]/, /\./], LIMIT = 10, PREFIX_SHARDS = 3;
@@ -28,14 +28,18 @@ const splitWord = (raw) => {
   return t.length ? { tokens: t, leaves: leaves.filter(keep) } : null;
 };
 const tokens = (text) => rawWords(text).flatMap((r) => splitWord(r)?.tokens || []);
-/* Query words; the last one, still being typed, also matches as a prefix. */
+/* Query words; the one being typed is also a prefix; `shm size` also finds `--shm-size`. */
 const parseQuery = (q) => rawWords(q).flatMap((raw, i, raws) => {
   const w = splitWord(raw);
   if (w) w.prefix = i === raws.length - 1 && !/\s$/.test(q) ? w.tokens.filter((t) => raw.endsWith(t)) : [];
   return w || [];
+}).map((w, i, ws) => {
+  const a = ws[i - 1]?.leaves.at(-1), b = w.leaves[0];
+  if (a && b) w.tokens.push((w.pair = a + ' ' + b)) && w.prefix.includes(b) && w.prefix.push(w.pair);
+  return w;
 });
 
-const decode = (s, f) => { // varint gaps (5 bits a digit), an impact digit each; '!' = cut
+const decode = (s, f) => { // varint gaps, 5 bits a digit, each then an impact digit
   for (let i = s[0] === '!' ? 1 : 0, doc = 0; i < s.length;) {
     let mul = 1, v;
     do { v = DIGITS.indexOf(s[i++]); doc += (v & 31) * mul; mul *= 32; } while (v & 32);
@@ -51,7 +55,7 @@ const shardOf = (keys, t) => {
 const createEngine = (load) => {
   const cache = new Map();
   const get = (id) => {
-    if (!cache.has(id)) cache.set(id, Promise.resolve(id).then(load).catch((e) => { cache.delete(id); throw e; }));
+    if (!cache.has(id)) cache.set(id, Promise.resolve(id).then(load));
     return cache.get(id);
   };
   const shard = (i) => get('t/' + i).then((flat) => {
@@ -80,10 +84,9 @@ const createEngine = (load) => {
   };
   /* Sections matching more query words first, then by summed impact. */
   const score = (words, maps, keys) => {
-    const docs = new Map(), common = [];
-    words.forEach((w, wi) => w.tokens.forEach((t, ti) => {
+    const docs = new Map();
+    words.forEach((w, wi) => w.tokens.forEach((t) => {
       for (const [term, p, weight] of variants(maps, keys, t, w.prefix.includes(t))) {
-        if (!ti && weight === 1 && p[0] === '!') common[wi] = true;
         decode(p, (doc, imp) => {
           const r = docs.get(doc) || docs.set(doc, { doc, best: new Map(), terms: new Set() }).get(doc), k = wi + ' ' + t;
           r.best.set(k, Math.max(r.best.get(k) || 0, imp * weight));
@@ -94,22 +97,22 @@ const createEngine = (load) => {
     for (const r of docs.values()) {
       const has = (wi) => (t) => r.best.has(wi + ' ' + t);
       r.score = [...r.best.values()].reduce((x, y) => x + y, 0);
-      r.words = words.filter((w, wi) => common[wi] || has(wi)(w.tokens[0]) || (w.leaves.length && w.leaves.every(has(wi)))).length;
+      r.words = words.filter((w, wi) => has(wi)(w.tokens[0]) || (w.leaves.length && w.leaves.every(has(wi))) ||
+        has(wi)(w.pair) || has(wi + 1)(words[wi + 1]?.pair)).length;
     }
     return [...docs.values()].sort((a, b) => b.words - a.words || b.score - a.score || a.doc - b.doc);
   };
-  /* Resolves to { results: [{url, title, path, text, code, terms}] }, the best first. */
+  /* Resolves to { results: [{url, title, path, text, code, terms}] }, best first. */
   const search = async (q, limit = LIMIT) => {
     const words = parseQuery(q), m = await get('index');
     if (!words.length) return { results: [] };
     const ids = plan(m.keys, words), maps = await Promise.all(ids.map(shard));
     const top = score(words, new Map(ids.map((id, k) => [id, maps[k]])), m.keys).slice(0, limit);
     const chunks = await Promise.all(top.map((r) => get('d/' + Math.floor(r.doc / m.chunk))));
-    const results = top.map((r, k) => {
+    return { results: top.map((r, k) => {
       const [url, title, path, text, code] = chunks[k][r.doc % m.chunk];
       return { url, title, path, text, code, terms: r.terms };
-    });
-    return { results };
+    }) };
   };
   return { search };
 };
@@ -148,15 +151,15 @@ const el = (doc, tag, cls, ...kids) => { // strings become text nodes, never mar
   e.append(...kids);
   return e;
 };
-const marked = (doc, cls, segs) => el(doc, 'span', cls, ...segs.map(([s, hit]) => (hit ? el(doc, 'mark', '', s) : s)));
+const marked = (doc, cls, segs) => el(doc, 'span', 'search-result-' + cls, ...segs.map(([s, hit]) => (hit ? el(doc, 'mark', '', s) : s)));
 const render = (doc, panel, root, out, query) => {
   const say = (text) => panel.replaceChildren(el(doc, 'p', 'search-message', text));
   if (out.error) return say(`Search is unavailable: ${out.error.message}.`);
   if (!out.results.length) return say(`No results for “${query.trim()}”. Try fewer words or a command as written: --shm-size.`);
   panel.replaceChildren(...out.results.map((r, i) => {
-    const a = el(doc, 'a', 'search-result', marked(doc, 'search-result-title', highlight(r.path[r.path.length - 1] || r.title, r.terms)),
-      marked(doc, 'search-result-path', highlight([r.title, ...r.path.slice(0, -1).filter((h) => h !== r.title)].join(' › '), r.terms)),
-      marked(doc, 'search-result-excerpt', excerpt(r.text, r.code, r.terms)));
+    const a = el(doc, 'a', 'search-result', marked(doc, 'title', highlight(r.path.at(-1) || r.title, r.terms)),
+      marked(doc, 'path', highlight([r.title, ...r.path.slice(0, -1).filter((h) => h !== r.title)].join(' › '), r.terms)),
+      marked(doc, 'excerpt', excerpt(r.text, r.code, r.terms)));
     a.id = 'search-result-' + i;
     a.href = root + r.url;
     a.setAttribute('role', 'option');
@@ -181,8 +184,6 @@ const init = (doc) => {
   const root = doc.documentElement.dataset.root || '', engine = createEngine(scriptLoader(doc, root));
   let seq = 0, sel = -1;
   form.hidden = false;
-  panel.hidden = true;
-  input.setAttribute('aria-controls', panel.id);
   const items = () => panel.querySelectorAll('.search-result');
   const select = (i) => {
     const list = items();
@@ -212,7 +213,7 @@ const init = (doc) => {
     if (a) G.location.href = a.href;
   };
   doc.addEventListener('keydown', (e) => {
-    if (e.key === '/' && !/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) { e.preventDefault(); input.focus(); input.select(); }
+    if (e.key === '/' && !/^(INPUT|TEXTAREA)$/.test(e.target.tagName)) { e.preventDefault(); input.focus(); input.select(); }
   });
   doc.addEventListener('click', (e) => { if (!form.contains(e.target)) panel.hidden = true; });
 };

@@ -50,6 +50,8 @@ const expected = {
   'NVIDIA_VISIBLE_DEVICES': 'gpus.html#choosing-devices',
   'nvidia/cuda:12': 'gpus.html#cuda-base-images',
   'nvidia-sm': 'gpus.html#checking-the-gpu-with-nvidia-smi',
+  'shm si': 'resources.html#shared-memory',
+  'docker ipc': 'resources.html#sharing-the-host-ipc-namespace',
 };
 for (const [query, url] of Object.entries(expected)) {
   test(`"${query}" finds ${url} first`, { skip }, async () => {

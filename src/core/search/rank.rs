@@ -43,7 +43,7 @@ fn section_terms(doc: &SearchDoc) -> (HashMap<String, f32>, usize) {
         let words = tokenize::words(text);
         let n = words.len();
         for (_, word) in words {
-            for t in word.tokens {
+            for t in word.pairs().into_iter().chain(word.tokens) {
                 *tf.entry(t).or_default() += w;
             }
         }

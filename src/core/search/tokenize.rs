@@ -29,6 +29,17 @@ pub struct Word {
 }
 
 impl Word {
+    /// Adjacent parts joined by a space (`shm size` for `--shm-size`), indexed so that the
+    /// query `shm size` finds the flag as surely as `--shm-size` does. Queries look up the
+    /// pair of two consecutive words; prose word pairs are not indexed.
+    pub fn pairs(&self) -> Vec<String> {
+        let mut pairs: Vec<String> = Vec::new();
+        for p in self.leaves.windows(2) {
+            push(&mut pairs, &format!("{} {}", p[0], p[1]));
+        }
+        pairs
+    }
+
     /// Tokens a query may complete as a prefix when this is the word being typed: those
     /// that end where the word ends (the whole word, without leading dashes, its last part).
     pub fn prefix_tokens(&self, raw_whole: &str) -> Vec<&str> {
@@ -168,6 +179,13 @@ mod tests {
         assert_eq!(w.prefix_tokens("nvidia/cuda:12"), ["nvidia/cuda:12", "12"]);
         let w = split_word("--shm-si").unwrap();
         assert_eq!(w.prefix_tokens("--shm-si"), ["--shm-si", "shm-si", "si"]);
+    }
+
+    #[test]
+    fn pairs_of_adjacent_parts() {
+        assert_eq!(split_word("--shm-size=8g").unwrap().pairs(), ["shm size", "size 8g"]);
+        assert_eq!(split_word("nvidia-smi").unwrap().pairs(), ["nvidia smi"]);
+        assert!(split_word("docker").unwrap().pairs().is_empty());
     }
 
     #[test]
