@@ -4,6 +4,7 @@
 
 mod doc;
 mod encode;
+mod fast_hash;
 mod index;
 mod rank;
 mod shard;

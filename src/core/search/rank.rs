@@ -2,12 +2,11 @@
 //! build time so the client only adds small integers. Page title and headings weigh more
 //! than prose, prose more than code. Knows nothing of files or encodings.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::doc::SearchDoc;
 use super::encode::js_cmp;
+use super::fast_hash::FastMap;
 use super::tokenize;
 
 /// How much one occurrence counts, by where it is.
@@ -37,17 +36,23 @@ pub struct TermPostings {
 }
 
 /// Weighted term frequencies of one section, and its body length in words.
-fn section_terms(doc: &SearchDoc) -> (HashMap<String, f32>, usize) {
-    let mut tf: HashMap<String, f32> = HashMap::new();
-    let mut add = |text: &str, w: f32| {
-        let words = tokenize::words(text);
-        let n = words.len();
-        for (_, word) in words {
-            for t in word.pairs().into_iter().chain(word.tokens) {
-                *tf.entry(t).or_default() += w;
-            }
+fn section_terms(doc: &SearchDoc) -> (FastMap<String, f32>, usize) {
+    let mut tf: FastMap<String, f32> = FastMap::default();
+    let mut count = |t: &str, w: f32| match tf.get_mut(t) {
+        Some(v) => *v += w,
+        None => {
+            tf.insert(t.to_string(), w);
         }
-        n
+    };
+    let mut add = |text: &str, w: f32| {
+        tokenize::for_each_word(text, |word| {
+            for t in &word.tokens {
+                count(t, w);
+            }
+            for pair in word.pairs() {
+                count(&pair, w);
+            }
+        })
     };
     add(&doc.page_title, WEIGHTS.page_title);
     let (own, above) = doc.heading_path.split_last().map_or((None, &[][..]), |(o, a)| (Some(o), a));
@@ -64,10 +69,10 @@ fn section_terms(doc: &SearchDoc) -> (HashMap<String, f32>, usize) {
 /// Every term of `docs` (in JavaScript string order) with its postings, each list cut to
 /// its `max_postings` best sections.
 pub fn impacts(docs: &[SearchDoc], max_postings: usize) -> Vec<(String, TermPostings)> {
-    let sections: Vec<(HashMap<String, f32>, usize)> = docs.par_iter().map(section_terms).collect();
+    let sections: Vec<(FastMap<String, f32>, usize)> = docs.par_iter().map(section_terms).collect();
     let n = docs.len().max(1) as f32;
     let avg_len = (sections.iter().map(|s| s.1).sum::<usize>() as f32 / n).max(1.0);
-    let mut by_term: HashMap<&str, Vec<(u32, f32)>> = HashMap::new();
+    let mut by_term: FastMap<&str, Vec<(u32, f32)>> = FastMap::default();
     for (doc, (tf, _)) in sections.iter().enumerate() {
         for (term, &w) in tf {
             by_term.entry(term.as_str()).or_default().push((doc as u32, w));

@@ -19,31 +19,34 @@ pub const STOP_WORDS: [&str; 20] = [
     "that", "the", "to", "with",
 ];
 
-/// One word of the input and the tokens it yields.
+/// One word of the input and the tokens it yields, borrowed from the lower-cased word.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
+pub struct Word<'a> {
     /// Every token, the whole word first, each once: `--ipc=host`, `ipc=host`, `ipc`, `host`.
-    pub tokens: Vec<String>,
+    pub tokens: Vec<&'a str>,
     /// The smallest parts, in order (`ipc`, `host`); a word matches when all of them do.
-    pub leaves: Vec<String>,
+    pub leaves: Vec<&'a str>,
 }
 
-impl Word {
+impl<'a> Word<'a> {
     /// Adjacent parts joined by a space (`shm size` for `--shm-size`), indexed so that the
     /// query `shm size` finds the flag as surely as `--shm-size` does. Queries look up the
     /// pair of two consecutive words; prose word pairs are not indexed.
     pub fn pairs(&self) -> Vec<String> {
         let mut pairs: Vec<String> = Vec::new();
         for p in self.leaves.windows(2) {
-            push(&mut pairs, &format!("{} {}", p[0], p[1]));
+            let pair = format!("{} {}", p[0], p[1]);
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
         }
         pairs
     }
 
     /// Tokens a query may complete as a prefix when this is the word being typed: those
     /// that end where the word ends (the whole word, without leading dashes, its last part).
-    pub fn prefix_tokens(&self, raw_whole: &str) -> Vec<&str> {
-        self.tokens.iter().map(String::as_str).filter(|t| raw_whole.ends_with(t)).collect()
+    pub fn prefix_tokens(&self, raw_whole: &str) -> Vec<&'a str> {
+        self.tokens.iter().copied().filter(|t| raw_whole.ends_with(t)).collect()
     }
 }
 
@@ -58,20 +61,22 @@ fn keep(token: &str) -> bool {
         && !STOP_WORDS.contains(&token)
 }
 
-/// The raw words of `text`, lower-cased and trimmed: runs of letters, digits and joiners.
-pub fn raw_words(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
+/// The raw words of already lower-cased text, trimmed: runs of letters, digits and joiners.
+pub fn raw_words(lower: &str) -> impl Iterator<Item = &str> {
     lower
         .split(|c: char| !is_word_char(c))
         .map(|w| w.trim_start_matches(|c| LEAD_STRIP.contains(c)))
         .map(|w| w.trim_end_matches(|c| TRAIL_STRIP.contains(c)))
         .filter(|w| w.chars().any(char::is_alphanumeric))
-        .map(str::to_string)
-        .collect()
 }
 
-/// Splits one raw word into its tokens; `None` when nothing of it is worth indexing.
-pub fn split_word(raw: &str) -> Option<Word> {
+/// Splits one raw (lower-cased) word into its tokens; `None` when nothing of it is worth
+/// indexing.
+pub fn split_word(raw: &str) -> Option<Word<'_>> {
+    if !raw.contains(|c| JOINERS.contains(c)) {
+        // Most words are plain: the word is its only token and its only part.
+        return keep(raw).then(|| Word { tokens: vec![raw], leaves: vec![raw] });
+    }
     let mut tokens = Vec::new();
     let mut leaves = Vec::new();
     push(&mut tokens, raw);
@@ -86,13 +91,13 @@ pub fn split_word(raw: &str) -> Option<Word> {
     }
 }
 
-fn push(tokens: &mut Vec<String>, t: &str) {
-    if !t.is_empty() && !tokens.iter().any(|x| x == t) {
-        tokens.push(t.to_string());
+fn push<'a>(tokens: &mut Vec<&'a str>, t: &'a str) {
+    if !t.is_empty() && !tokens.contains(&t) {
+        tokens.push(t);
     }
 }
 
-fn split_level(piece: &str, level: usize, tokens: &mut Vec<String>, leaves: &mut Vec<String>) {
+fn split_level<'a>(piece: &'a str, level: usize, tokens: &mut Vec<&'a str>, leaves: &mut Vec<&'a str>) {
     let Some(depth) = (level..LEVELS.len()).find(|&l| piece.contains(|c| LEVELS[l].contains(c))) else {
         push(leaves, piece);
         return;
@@ -107,14 +112,22 @@ fn split_level(piece: &str, level: usize, tokens: &mut Vec<String>, leaves: &mut
     }
 }
 
-/// All words of `text` with their tokens, in order.
-pub fn words(text: &str) -> Vec<(String, Word)> {
-    raw_words(text).into_iter().filter_map(|raw| split_word(&raw).map(|w| (raw, w))).collect()
+/// Calls `f` with each word of `text` that yields tokens; returns the number of such words.
+pub fn for_each_word(text: &str, mut f: impl FnMut(Word<'_>)) -> usize {
+    let lower = text.to_lowercase();
+    let mut n = 0;
+    for w in raw_words(&lower).filter_map(split_word) {
+        n += 1;
+        f(w);
+    }
+    n
 }
 
 /// Every token of `text`, word by word (a token repeats when its word does).
 pub fn tokens(text: &str) -> Vec<String> {
-    words(text).into_iter().flat_map(|(_, w)| w.tokens).collect()
+    let mut out = Vec::new();
+    for_each_word(text, |w| out.extend(w.tokens.iter().map(|t| t.to_string())));
+    out
 }
 
 #[cfg(test)]
