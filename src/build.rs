@@ -66,9 +66,9 @@ impl BuildSession {
         if book.pages.is_empty() {
             return Err(errors);
         }
-        let theme_key = hash_of(&book.templates);
+        let theme_key = hash_of((&book.templates, book.config.site.search));
         if self.theme.as_ref().map(|(k, _)| *k) != Some(theme_key) {
-            self.theme = Some((theme_key, Theme::new(&book.templates, "", Vec::new())?));
+            self.theme = Some((theme_key, Theme::new(&book.templates, book.config.site.search)?));
         }
         // A page's HTML depends on its text and on which pages and files exist.
         let shape = hash_of((render::urls(&book), book.files.keys().collect::<Vec<_>>(), book.config.html.smart_punctuation));

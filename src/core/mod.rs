@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod nav;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod source;
 pub mod summary;

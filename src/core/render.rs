@@ -13,6 +13,7 @@ use super::highlight::escape;
 use super::markdown::{self, Context, RenderedPage};
 use super::nav::{self, root_of, Sidebar};
 use super::output::Output;
+use super::search;
 use super::theme::Theme;
 
 #[derive(Serialize)]
@@ -177,10 +178,33 @@ pub fn render_site(
         outputs.push(Output::new("CNAME", format!("{cname}\n")));
     }
     outputs.extend(theme.assets.iter().cloned());
+    if book.config.site.search {
+        outputs.extend(search::build_index(&search_docs(book, rendered)));
+    }
     outputs.extend(book.static_files().map(|(k, v)| Output::new(k.clone(), v.clone())));
     outputs.sort_by(|a, b| a.path.cmp(&b.path));
     outputs.dedup_by(|a, b| a.path == b.path);
     Ok(outputs)
+}
+
+/// The search documents: one per section (heading to heading) of every page.
+pub fn search_docs(book: &Book, rendered: &[RenderedPage]) -> Vec<search::SearchDoc> {
+    let mut docs = Vec::new();
+    for (page, r) in book.pages.iter().zip(rendered) {
+        for s in &r.sections {
+            docs.push(search::SearchDoc {
+                url: match &s.id {
+                    Some(id) => format!("{}#{id}", page.url),
+                    None => page.url.clone(),
+                },
+                page_title: page.title.clone(),
+                heading_path: s.heading_path.clone(),
+                text: s.text.trim().to_string(),
+                code: s.code.clone(),
+            });
+        }
+    }
+    docs
 }
 
 fn render_page(
