@@ -111,6 +111,17 @@ pub fn url_of(rel: &str) -> String {
 
 /// Parses the config and navigation and collects the pages; all problems together.
 pub fn assemble(sources: &Sources) -> Result<Book, Vec<Diagnostic>> {
+    let (book, errors) = assemble_partial(sources);
+    if errors.is_empty() {
+        Ok(book)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Like [`assemble`], but also returns the pages that did load when others failed, so a
+/// build can go on to find the rest of the problems.
+pub fn assemble_partial(sources: &Sources) -> (Book, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut warnings = sources.warnings.clone();
     let config = match &sources.config {
@@ -153,12 +164,8 @@ pub fn assemble(sources: &Sources) -> Result<Book, Vec<Diagnostic>> {
     }
     diagnostic::sort(&mut warnings);
     book.warnings = warnings;
-    if errors.is_empty() {
-        Ok(book)
-    } else {
-        diagnostic::sort(&mut errors);
-        Err(errors)
-    }
+    diagnostic::sort(&mut errors);
+    (book, errors)
 }
 
 struct PageLoader<'a> {

@@ -5,3 +5,4 @@ pub mod docker;
 pub mod load;
 pub mod runner;
 pub mod shell;
+pub mod write;
