@@ -124,3 +124,18 @@ fn directory_tree_without_summary() {
     let a = html.find("Alpha</a>").unwrap();
     assert!(z < a, "weight orders before name");
 }
+
+#[test]
+fn large_books_share_one_navigation_file() {
+    let book = TestBook::new("site");
+    let toml = book.read("book.toml") + "\n[site]\ninline-nav-limit = 2\n";
+    book.write("book.toml", toml);
+    book.run(["build"]).success();
+    let nested = book.read("book/sub/nested.html");
+    assert!(nested.contains("<script src=\"../toc.js\"></script>"), "{nested}");
+    assert!(nested.contains("<iframe class=\"toc-frame\" src=\"../toc.html\" title=\"Chapters\">"));
+    assert!(!nested.contains("<ol class=\"chapters\">"), "no inline sidebar");
+    let js = book.read("book/toc.js");
+    assert!(js.contains("sub/nested.html") && js.contains("aria-current"));
+    assert!(book.read("book/toc.html").contains("<base target=\"_parent\">"));
+}

@@ -126,11 +126,14 @@ const HTML_KEYS_WITHOUT_EFFECT: &[&str] = &[
 pub struct SiteConfig {
     /// Build the search index and show the search box.
     pub search: bool,
+    /// Up to this many pages the sidebar is written into every page; above it, pages share
+    /// one `toc.js` (and `toc.html` without JavaScript), so output grows linearly.
+    pub inline_nav_limit: usize,
 }
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig { search: true }
+        SiteConfig { search: true, inline_nav_limit: 300 }
     }
 }
 

@@ -85,6 +85,34 @@ impl Sidebar {
     }
 }
 
+/// For large books: the navigation as one script that fills `#sidebar` on every page (links
+/// are made relative to the page from `data-root`, the current page is marked), and as a
+/// page of its own for readers without JavaScript.
+pub fn shared_files(book: &Book) -> (String, String) {
+    let html = Sidebar::new(book, "").html;
+    let json = serde_json::to_string(&html).unwrap_or_else(|_| "\"\"".into());
+    let js = format!(
+        "(function(){{var n=document.getElementById(\"sidebar\");if(!n)return;var r=document.documentElement.dataset.root||\"\";\
+n.innerHTML={json};var here=location.href.split(\"#\")[0];n.querySelectorAll(\"a[href]\").forEach(function(a){{\
+a.setAttribute(\"href\",r+a.getAttribute(\"href\"));if(a.href===here){{a.setAttribute(\"aria-current\",\"page\");\
+setTimeout(function(){{n.scrollTop=a.offsetTop-n.clientHeight/2}})}}}})}})();\n"
+    );
+    let title = escape(book.config.book.title.as_deref().unwrap_or("Cookbook"));
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>Chapters · {title}</title><base target=\"_parent\">\
+<link rel=\"stylesheet\" href=\"theme.css\"></head><body class=\"toc-page\"><nav class=\"sidebar\" aria-label=\"Chapters\">{html}</nav></body></html>\n",
+        escape(&book.config.book.language)
+    );
+    (js, page)
+}
+
+/// What a page of a large book carries in place of the sidebar.
+pub fn shared_placeholder(root: &str) -> String {
+    format!(
+        "<noscript><iframe class=\"toc-frame\" src=\"{root}toc.html\" title=\"Chapters\"></iframe></noscript><script src=\"{root}toc.js\"></script>"
+    )
+}
+
 /// `../` once per folder level of an output path.
 pub fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())

@@ -11,7 +11,7 @@ use super::book::{Book, Page};
 use super::diagnostic::{self, Diagnostic};
 use super::highlight::escape;
 use super::markdown::{self, Context, RenderedPage};
-use super::nav::{root_of, Sidebar};
+use super::nav::{self, root_of, Sidebar};
 use super::output::Output;
 use super::theme::Theme;
 
@@ -124,13 +124,21 @@ pub fn render_site(
     let mut depths: Vec<usize> = book.pages.iter().map(|p| p.url.matches('/').count()).collect();
     depths.sort_unstable();
     depths.dedup();
-    let sidebars: HashMap<usize, Sidebar> = depths.into_iter().map(|d| (d, Sidebar::new(book, &"../".repeat(d)))).collect();
+    let shared_nav = book.pages.len() > book.config.site.inline_nav_limit;
+    let sidebars: HashMap<usize, Sidebar> = if shared_nav {
+        HashMap::new()
+    } else {
+        depths.into_iter().map(|d| (d, Sidebar::new(book, &"../".repeat(d)))).collect()
+    };
     let pages: Vec<Result<Output, Diagnostic>> = book
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
-            let sidebar = sidebars[&page.url.matches('/').count()].for_page(i);
+            let sidebar = match sidebars.get(&page.url.matches('/').count()) {
+                Some(s) => s.for_page(i),
+                None => nav::shared_placeholder(&root_of(&page.url)),
+            };
             let lv = last_verified(i);
             let html = render_page(book, theme, page, &rendered[i], sidebar, Some(i), lv.as_deref())?;
             Ok(Output::new(page.url.clone(), html))
@@ -157,6 +165,11 @@ pub fn render_site(
         }
     }
     outputs.push(render_404(book, theme).map_err(|d| vec![d])?);
+    if shared_nav {
+        let (js, page) = nav::shared_files(book);
+        outputs.push(Output::new("toc.js", js));
+        outputs.push(Output::new("toc.html", page));
+    }
     if let Some(site) = &book.config.html.site_url {
         outputs.push(Output::new("sitemap.xml", sitemap(site, book)));
     }
