@@ -3,5 +3,9 @@
 
 pub mod diagnostic;
 pub mod fence;
+pub mod livereload;
+pub mod mime;
 pub mod output;
+pub mod preview;
 pub mod source;
+pub mod urlpath;
