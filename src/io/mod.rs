@@ -1,1 +1,5 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
+
+pub mod live;
+pub mod server;
+pub mod watch;
