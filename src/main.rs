@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Build(args) => cmd::build::run(&args),
         Command::Init(args) => cmd::init::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
     };
     ExitCode::from(code as u8)
 }

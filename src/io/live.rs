@@ -24,6 +24,16 @@ pub trait SiteBuilder: Send + 'static {
     fn watch_paths(&self) -> Vec<PathBuf>;
 }
 
+impl SiteBuilder for Box<dyn SiteBuilder> {
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        (**self).rebuild(changed)
+    }
+
+    fn watch_paths(&self) -> Vec<PathBuf> {
+        (**self).watch_paths()
+    }
+}
+
 /// What happened, for the terminal.
 #[derive(Debug)]
 pub enum Event {
