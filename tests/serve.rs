@@ -352,3 +352,41 @@ fn long_poll_times_out_with_204_and_a_taken_port_moves_on() {
     );
     preview.stop();
 }
+
+#[test]
+fn a_real_browser_updates_the_page_by_itself() {
+    let Some(browser) = support::browser::Browser::start() else {
+        return;
+    };
+    let (_tmp, root) = fixture("serve");
+    let preview = serve(&root, options());
+    browser.goto(&format!("{}shm.html", preview.url()));
+    eventually("the page in the browser", LIMIT, || {
+        browser.text().contains("--shm-size").then_some(())
+    });
+    eventually("the browser's long-poll", LIMIT, || {
+        (preview.site().waiting() >= 1).then_some(())
+    });
+    save_via_rename(
+        &root.join("content/shm.md"),
+        "# Shared memory\n\nEdited in the editor.\n",
+    );
+    eventually("the browser to reload by itself", LIMIT, || {
+        browser
+            .text()
+            .contains("Edited in the editor.")
+            .then_some(())
+    });
+    std::fs::write(root.join("content/shm.md"), "+++\ntitle = \"broken\"\n").unwrap();
+    eventually("the error page", LIMIT, || {
+        browser
+            .text()
+            .contains("front matter is not closed")
+            .then_some(())
+    });
+    std::fs::write(root.join("content/shm.md"), "# Shared memory\n\nFixed.\n").unwrap();
+    eventually("the fixed page", LIMIT, || {
+        browser.text().contains("Fixed.").then_some(())
+    });
+    preview.stop();
+}

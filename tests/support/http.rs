@@ -43,17 +43,66 @@ pub fn request(
     target: &str,
     headers: &[(&str, &str)],
 ) -> io::Result<Reply> {
+    send(addr, method, target, headers, b"")
+}
+
+/// A request with a JSON body (WebDriver's wire format).
+pub fn json(addr: SocketAddr, method: &str, target: &str, body: &str) -> io::Result<Reply> {
+    send(
+        addr,
+        method,
+        target,
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    )
+}
+
+fn send(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> io::Result<Reply> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
+    if !body.is_empty() || method == "POST" {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    // Read to the end of the body Content-Length announces (some servers, chromedriver
+    // among them, keep the connection open despite `Connection: close`), else to EOF.
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+        if let Some(reply) = complete(&raw, method) {
+            return reply;
+        }
+    }
     parse(&raw)
+}
+
+fn complete(raw: &[u8], method: &str) -> Option<io::Result<Reply>> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let reply = parse(&raw[..end + 4]).ok()?;
+    let len: usize = reply.header("Content-Length")?.parse().ok()?;
+    let len = if method == "HEAD" || reply.status == 304 || reply.status == 204 {
+        0
+    } else {
+        len
+    };
+    (raw.len() >= end + 4 + len).then(|| parse(&raw[..end + 4 + len]))
 }
 
 fn parse(raw: &[u8]) -> io::Result<Reply> {

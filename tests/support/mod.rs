@@ -2,6 +2,7 @@
 //! fixture books copied to a temporary folder, and polling with a deadline.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod fake_book;
 pub mod http;
 
