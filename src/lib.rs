@@ -2,6 +2,7 @@
 //! against a live Docker engine. The library behind the `cookbook` binary, so tests can
 //! call each stage directly.
 
+pub mod build;
 pub mod cli;
 pub mod cmd;
 pub mod core;

@@ -390,3 +390,149 @@ fn a_real_browser_updates_the_page_by_itself() {
     });
     preview.stop();
 }
+
+// ---- with the real build pipeline ----
+
+fn serve_book(root: &Path) -> Preview {
+    let book = cookbook::cmd::serve::builder_for(root).unwrap();
+    live::start(book, &options(), |_| {}).expect("server starts")
+}
+
+#[test]
+fn the_real_book_reloads_shows_errors_and_recovers() {
+    let (_tmp, root) = fixture("serve");
+    let preview = serve_book(&root);
+    let addr = preview.addr();
+    let page = get(addr, "/gpu/cdi.html").unwrap();
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Original CDI text."));
+    let v = page.version();
+    let reload = wait_for_reload(addr, v);
+    eventually("the waiter to park", LIMIT, || {
+        (preview.site().waiting() == 1).then_some(())
+    });
+    let cdi = root.join("content/gpu/cdi.md");
+    save_via_rename(
+        &cdi,
+        "+++\ntitle = \"CDI\"\n+++\n\n# CDI\n\nEdited CDI text.\n",
+    );
+    assert_eq!(reload.join().unwrap().status, 200);
+    let page = get(addr, "/gpu/cdi.html").unwrap();
+    assert!(page.text().contains("Edited CDI text."));
+
+    let reload = wait_for_reload(addr, page.version());
+    std::fs::write(&cdi, "+++\ntitle = \"CDI\n+++\n\n# CDI\n").unwrap();
+    assert_eq!(reload.join().unwrap().status, 200);
+    let broken = get(addr, "/gpu/cdi.html").unwrap();
+    assert_eq!(broken.status, 500);
+    assert!(
+        broken.text().contains("content/gpu/cdi.md:"),
+        "{}",
+        broken.text()
+    );
+    assert!(get(addr, "/gpu/cdi.html?last-good")
+        .unwrap()
+        .text()
+        .contains("Edited CDI text."));
+
+    let reload = wait_for_reload(addr, broken.version());
+    std::fs::write(&cdi, "# CDI\n\nFixed CDI text.\n").unwrap();
+    assert_eq!(reload.join().unwrap().status, 200);
+    let fixed = get(addr, "/gpu/cdi.html").unwrap();
+    assert_eq!(fixed.status, 200);
+    assert!(fixed.text().contains("Fixed CDI text."));
+    preview.stop();
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_book_are_never_served() {
+    let (tmp, root) = fixture("serve");
+    std::fs::write(tmp.path().join("secret.md"), "# Secret\n\nTOP SECRET\n").unwrap();
+    std::fs::write(tmp.path().join("secret.txt"), "TOP SECRET").unwrap();
+    std::fs::create_dir(tmp.path().join("vault")).unwrap();
+    std::fs::write(tmp.path().join("vault/keys.txt"), "TOP SECRET").unwrap();
+    let content = root.join("content");
+    std::os::unix::fs::symlink(tmp.path().join("secret.md"), content.join("leak.md")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), content.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("vault"), content.join("vault")).unwrap();
+    std::fs::write(content.join("public.txt"), "PUBLIC").unwrap(); // the control: files are served
+    let preview = serve_book(&root);
+    let addr = preview.addr();
+    assert_eq!(
+        get(addr, "/shm.html").unwrap().status,
+        200,
+        "the book still builds"
+    );
+    assert_eq!(get(addr, "/public.txt").unwrap().text(), "PUBLIC");
+    for target in [
+        "/leak.html",
+        "/leak.txt",
+        "/vault/keys.txt",
+        "/vault/",
+        "/vault/keys.html",
+    ] {
+        let reply = get(addr, target).unwrap();
+        assert_eq!(reply.status, 404, "{target}");
+        assert!(!reply.text().contains("TOP SECRET"), "{target} leaked");
+    }
+    let leaked = preview
+        .site()
+        .current()
+        .pages
+        .iter()
+        .any(|(_, p)| String::from_utf8_lossy(&p.bytes).contains("TOP SECRET"));
+    assert!(!leaked, "a site file holds the secret");
+    preview.stop();
+}
+
+#[cfg(unix)]
+#[test]
+fn the_binary_says_which_port_it_took_and_stops_on_ctrl_c() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let (_tmp, root) = fixture("serve");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cookbook"))
+        .args([
+            "serve",
+            "--root",
+            root.to_str().unwrap(),
+            "--port",
+            &port.to_string(),
+        ])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split(" at ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect(&line)
+        .to_string();
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .unwrap();
+    assert_ne!(addr.port(), port);
+    assert_eq!(get(addr, "/").unwrap().status, 200);
+    // SAFETY: signals the child this test started, by its pid.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let status = eventually("serve to stop", LIMIT, || child.try_wait().unwrap());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(status.success(), "{status:?}\n{stderr}");
+    assert!(
+        stderr.contains(&format!("port {port} is taken")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("stopping"), "{stderr}");
+}

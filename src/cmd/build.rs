@@ -1,8 +1,66 @@
-//! `cookbook build`: load the book, render it, write the site atomically.
+//! `cookbook build`: load the book, render it in memory, write the site atomically.
 
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::build::BuildSession;
 use crate::cli::BuildArgs;
+use crate::cmd::report;
+use crate::exit;
 
-pub fn run(_args: &BuildArgs) -> i32 {
-    eprintln!("error: build is not implemented yet");
-    crate::exit::FAILURE
+pub fn run(args: &BuildArgs) -> i32 {
+    let started = Instant::now();
+    let mut session = BuildSession::new(&args.root);
+    let result = session.rebuild(&[]);
+    let out_dir = out_dir(args, &session);
+    match result {
+        Ok(outputs) => {
+            report::print(session.warnings());
+            if let Err(msg) = check_out_dir(&args.root, &out_dir) {
+                eprintln!("error: {msg}");
+                return exit::USAGE;
+            }
+            if let Err(e) = crate::io::write::write_site(&out_dir, &outputs) {
+                eprintln!("error: cannot write the site to {}: {e}", out_dir.display());
+                return exit::FAILURE;
+            }
+            let pages = session.book().map_or(0, |b| b.pages.len());
+            let warn = report::counts(session.warnings());
+            eprintln!(
+                "Built {pages} pages ({} files) into {} in {:.2}s{}",
+                outputs.len(),
+                out_dir.display(),
+                started.elapsed().as_secs_f64(),
+                if warn.is_empty() { String::new() } else { format!("; {warn}") }
+            );
+            exit::OK
+        }
+        Err(diags) => {
+            report::print(&diags);
+            eprintln!("error: build failed with {}; {} was left as it was", report::counts(&diags), out_dir.display());
+            if diags.iter().any(|d| d.code == "config") {
+                exit::USAGE
+            } else {
+                exit::FAILURE
+            }
+        }
+    }
+}
+
+fn out_dir(args: &BuildArgs, session: &BuildSession) -> PathBuf {
+    args.out.clone().unwrap_or_else(|| {
+        let dir = session.book().map_or_else(|| "book".to_string(), |b| b.config.build.build_dir.clone());
+        args.root.join(dir)
+    })
+}
+
+/// Refuses an output folder that would swallow the book itself.
+fn check_out_dir(root: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
+    let canon = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = canon(root);
+    let out_c = canon(out);
+    if root.starts_with(&out_c) || out_c.join("book.toml").exists() {
+        return Err(format!("refusing to replace {}: it holds the book's sources", out.display()));
+    }
+    Ok(())
 }

@@ -4,7 +4,10 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use crate::build::BuildSession;
 use crate::cli::ServeArgs;
+use crate::core::diagnostic::Diagnostic;
+use crate::core::output::Output;
 use crate::exit;
 use crate::io::live::{self, Event, LiveOptions, SiteBuilder};
 use crate::io::server::ServerOptions;
@@ -31,7 +34,6 @@ pub fn run(args: &ServeArgs) -> i32 {
             port: args.port,
             ..ServerOptions::default()
         },
-        ignored: vec![root.join("book"), root.join(".cookbook")],
         ..LiveOptions::default()
     };
     let signals = match interrupt::install() {
@@ -43,7 +45,10 @@ pub fn run(args: &ServeArgs) -> i32 {
     };
     let color = std::io::stderr().is_terminal();
     let shown_root = root.clone();
-    let preview = match live::start(builder, &opts, move |e| report(e, &shown_root, color)) {
+    let mut warned = Vec::new();
+    let preview = match live::start(builder, &opts, move |e| {
+        report(e, &shown_root, color, &mut warned)
+    }) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: cannot serve on {}:{}: {e}", args.bind, args.port);
@@ -72,15 +77,53 @@ pub fn run(args: &ServeArgs) -> i32 {
     exit::OK
 }
 
-/// The site builder for the book at `root`.
-fn builder_for(root: &Path) -> Result<Box<dyn SiteBuilder>, String> {
-    Err(format!(
-        "serve: the build pipeline is not merged yet (book at {})",
-        root.display()
-    ))
+/// The site builder for the book at `root`: the build pipeline's session, kept warm.
+pub fn builder_for(root: &Path) -> Result<LiveBook, String> {
+    if !root.is_dir() {
+        return Err(format!("no folder at {}", root.display()));
+    }
+    if !root.join("book.toml").is_file() && !root.join("content").is_dir() {
+        return Err(format!(
+            "no book at {} (no book.toml, no content/); run `cookbook init` there, or pass --root",
+            root.display()
+        ));
+    }
+    Ok(LiveBook {
+        root: root.to_path_buf(),
+        session: BuildSession::new(root),
+    })
 }
 
-fn report(event: &Event, root: &Path, color: bool) {
+/// The build pipeline's session, seen as a [`SiteBuilder`].
+pub struct LiveBook {
+    root: PathBuf,
+    session: BuildSession,
+}
+
+impl SiteBuilder for LiveBook {
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        self.session.rebuild(changed)
+    }
+
+    fn watch_paths(&self) -> Vec<PathBuf> {
+        self.session.watch_paths()
+    }
+
+    fn ignored_paths(&self) -> Vec<PathBuf> {
+        let out = self
+            .session
+            .book()
+            .map_or_else(|| "book".to_string(), |b| b.config.build.build_dir.clone());
+        vec![self.root.join(out), self.root.join(".cookbook")]
+    }
+
+    fn warnings(&self) -> Vec<Diagnostic> {
+        self.session.warnings().to_vec()
+    }
+}
+
+/// Prints each build to stderr; warnings only when they differ from the last ones shown.
+fn report(event: &Event, root: &Path, color: bool, warned: &mut Vec<String>) {
     let shown = |changed: &[PathBuf]| -> String {
         let names: Vec<String> = changed
             .iter()
@@ -98,8 +141,16 @@ fn report(event: &Event, root: &Path, color: bool) {
             pages,
             changed,
             took,
+            warnings,
             ..
         } => {
+            let now: Vec<String> = warnings.iter().map(|d| d.render(color)).collect();
+            if now != *warned {
+                for w in &now {
+                    eprintln!("{w}\n");
+                }
+                *warned = now;
+            }
             eprintln!(
                 "built {pages} files in {} ms{}",
                 took.as_millis(),

@@ -22,6 +22,14 @@ pub trait SiteBuilder: Send + 'static {
     fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Vec<Output>, Vec<Diagnostic>>;
     /// The folders and files whose changes need a rebuild.
     fn watch_paths(&self) -> Vec<PathBuf>;
+    /// Folders under the watched ones that never need a rebuild (the output folder).
+    fn ignored_paths(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+    /// Warnings of the last build (shown, never served).
+    fn warnings(&self) -> Vec<Diagnostic> {
+        Vec::new()
+    }
 }
 
 impl SiteBuilder for Box<dyn SiteBuilder> {
@@ -32,6 +40,14 @@ impl SiteBuilder for Box<dyn SiteBuilder> {
     fn watch_paths(&self) -> Vec<PathBuf> {
         (**self).watch_paths()
     }
+
+    fn ignored_paths(&self) -> Vec<PathBuf> {
+        (**self).ignored_paths()
+    }
+
+    fn warnings(&self) -> Vec<Diagnostic> {
+        (**self).warnings()
+    }
 }
 
 /// What happened, for the terminal.
@@ -40,6 +56,8 @@ pub enum Event {
     Built {
         version: u64,
         pages: usize,
+        /// Problems that did not stop the build (unknown config keys …).
+        warnings: Vec<Diagnostic>,
         changed: Vec<PathBuf>,
         took: Duration,
     },
@@ -99,14 +117,11 @@ pub fn start<B: SiteBuilder>(
     let server = server::start(listener, site.clone(), &opts.server)?;
     let (wake, woken) = mpsc::channel();
     let to_rebuilder = wake.clone();
-    let watcher = watch::watch(
-        &builder.watch_paths(),
-        &opts.ignored,
-        opts.debounce,
-        move |c| {
-            let _ = to_rebuilder.send(Wake::Changed(c));
-        },
-    )
+    let mut ignored = opts.ignored.clone();
+    ignored.extend(builder.ignored_paths());
+    let watcher = watch::watch(&builder.watch_paths(), &ignored, opts.debounce, move |c| {
+        let _ = to_rebuilder.send(Wake::Changed(c));
+    })
     .map_err(io::Error::other)?;
     let rebuild_site = site.clone();
     let rebuilder = thread::Builder::new()
@@ -158,11 +173,13 @@ fn build(builder: &mut impl SiteBuilder, site: &LiveSite, changed: Vec<PathBuf>)
         Ok(outputs) => {
             let pages = outputs.len();
             let version = site.install_build(outputs);
+            let took = started.elapsed();
             Event::Built {
                 version,
                 pages,
+                warnings: builder.warnings(),
                 changed,
-                took: started.elapsed(),
+                took,
             }
         }
         Err(diagnostics) => {

@@ -3,5 +3,7 @@
 pub mod browser;
 pub mod interrupt;
 pub mod live;
+pub mod load;
 pub mod server;
 pub mod watch;
+pub mod write;

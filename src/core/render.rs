@@ -1,0 +1,242 @@
+//! The whole site from a book: pages rendered in parallel (markdown, then the page
+//! template), links and anchors checked across pages, plus 404.html, sitemap.xml, the
+//! theme's files and the book's static files. Pure: returns outputs, writes nothing.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::book::{Book, Page};
+use super::diagnostic::{self, Diagnostic};
+use super::highlight::escape;
+use super::markdown::{self, Context, RenderedPage};
+use super::nav::{root_of, Sidebar};
+use super::output::Output;
+use super::theme::Theme;
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct TocEntry<'a> {
+    level: u8,
+    id: &'a str,
+    text: &'a str,
+}
+
+/// The variables every page template sees.
+#[derive(Serialize)]
+struct PageContext<'a> {
+    lang: &'a str,
+    book_title: &'a str,
+    page_title: &'a str,
+    description: Option<&'a str>,
+    root: String,
+    base: Option<&'a str>,
+    default_theme: Option<&'a str>,
+    content: &'a str,
+    sidebar: String,
+    toc: Vec<TocEntry<'a>>,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    edit_url: Option<String>,
+    repo_url: Option<&'a str>,
+    search: bool,
+    extra_css: &'a [String],
+    extra_js: &'a [String],
+    last_verified: Option<&'a str>,
+}
+
+/// Output paths of every page, keyed by source path.
+pub fn urls(book: &Book) -> BTreeMap<String, String> {
+    book.pages.iter().map(|p| (p.rel.clone(), p.url.clone())).collect()
+}
+
+/// Renders one page's markdown.
+pub fn render_markdown(book: &Book, page: &Page, urls: &BTreeMap<String, String>) -> RenderedPage {
+    let ctx = Context {
+        page_rel: &page.rel,
+        page_url: &page.url,
+        urls,
+        files: &book.files,
+        smart_punctuation: book.config.html.smart_punctuation,
+    };
+    markdown::render(&page.source, page.body_start, &ctx)
+}
+
+/// Renders every page's markdown in parallel, in page order.
+pub fn render_all_markdown(book: &Book) -> Vec<RenderedPage> {
+    super::highlight::preload();
+    let urls = urls(book);
+    book.pages.par_iter().map(|p| render_markdown(book, p, &urls)).collect()
+}
+
+/// Anchors that don't exist on their target page.
+pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> {
+    let mut ids: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for (page, r) in book.pages.iter().zip(rendered) {
+        let set = ids.entry(page.url.as_str()).or_default();
+        set.extend(r.headings.iter().map(|h| h.id.as_str()));
+        set.extend(r.code_blocks.iter().map(|c| c.id.as_str()));
+        // Footnotes and raw-HTML ids are not tracked; trust them rather than report noise.
+        for cap in r.html.split(" id=\"").skip(1) {
+            if let Some(end) = cap.find('"') {
+                set.insert(&cap[..end]);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (page, r) in book.pages.iter().zip(rendered) {
+        for link in &r.links {
+            let target = link.page_url.as_deref().unwrap_or(&page.url);
+            let exists = ids.get(target).is_some_and(|s| s.contains(link.anchor.as_str()));
+            if !exists && !link.anchor.is_empty() {
+                out.push(
+                    Diagnostic::error("link", format!("anchor `#{}` does not exist in {target}", link.anchor))
+                        .at(&page.source, link.span.clone())
+                        .label("this link")
+                        .help("link to a heading's id: lower case, spaces as `-`, punctuation dropped (e.g. `#shared-memory`)"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Everything the site is made of, sorted by path. `extra` carries outputs built elsewhere
+/// (the search index); `last_verified` gives a page's verification line, if any.
+pub fn render_site(
+    book: &Book,
+    theme: &Theme,
+    rendered: &[RenderedPage],
+    last_verified: &(dyn Fn(usize) -> Option<String> + Sync),
+) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let mut errors: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
+    errors.extend(check_anchors(book, rendered));
+    if diagnostic::has_errors(&errors) {
+        diagnostic::sort(&mut errors);
+        return Err(errors);
+    }
+    let mut depths: Vec<usize> = book.pages.iter().map(|p| p.url.matches('/').count()).collect();
+    depths.sort_unstable();
+    depths.dedup();
+    let sidebars: HashMap<usize, Sidebar> = depths.into_iter().map(|d| (d, Sidebar::new(book, &"../".repeat(d)))).collect();
+    let pages: Vec<Result<Output, Diagnostic>> = book
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let sidebar = sidebars[&page.url.matches('/').count()].for_page(i);
+            let lv = last_verified(i);
+            let html = render_page(book, theme, page, &rendered[i], sidebar, Some(i), lv.as_deref())?;
+            Ok(Output::new(page.url.clone(), html))
+        })
+        .collect();
+    let mut outputs = Vec::with_capacity(pages.len() + 8);
+    for p in pages {
+        match p {
+            Ok(o) => outputs.push(o),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        errors.truncate(1); // one broken template fails every page the same way
+        return Err(errors);
+    }
+    if !book.pages.iter().any(|p| p.url == "index.html") {
+        // Like mdBook: the first page doubles as the landing page.
+        let first = &book.pages[0];
+        if first.url.matches('/').count() == 0 {
+            let mut copy = outputs[0].clone();
+            copy.path = "index.html".into();
+            outputs.push(copy);
+        }
+    }
+    outputs.push(render_404(book, theme).map_err(|d| vec![d])?);
+    if let Some(site) = &book.config.html.site_url {
+        outputs.push(Output::new("sitemap.xml", sitemap(site, book)));
+    }
+    if let Some(cname) = &book.config.html.cname {
+        outputs.push(Output::new("CNAME", format!("{cname}\n")));
+    }
+    outputs.extend(theme.assets.iter().cloned());
+    outputs.extend(book.static_files().map(|(k, v)| Output::new(k.clone(), v.clone())));
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    outputs.dedup_by(|a, b| a.path == b.path);
+    Ok(outputs)
+}
+
+fn render_page(
+    book: &Book,
+    theme: &Theme,
+    page: &Page,
+    r: &RenderedPage,
+    sidebar: String,
+    index: Option<usize>,
+    last_verified: Option<&str>,
+) -> Result<String, Diagnostic> {
+    let cfg = &book.config;
+    let prev = index.and_then(|i| i.checked_sub(1)).map(|j| &book.pages[j]);
+    let next = index.and_then(|i| book.pages.get(i + 1));
+    let ctx = PageContext {
+        lang: &cfg.book.language,
+        book_title: cfg.book.title.as_deref().unwrap_or("Cookbook"),
+        page_title: &page.title,
+        description: page.front.description.as_deref().or(cfg.book.description.as_deref()),
+        root: if index.is_some() { root_of(&page.url) } else { String::new() },
+        base: if index.is_none() { cfg.html.site_url.as_deref() } else { None },
+        default_theme: cfg.html.default_theme.as_deref().filter(|t| *t == "light" || *t == "dark"),
+        content: &r.html,
+        sidebar,
+        toc: r.headings.iter().filter(|h| (2..=3).contains(&h.level)).map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text }).collect(),
+        prev: prev.map(|p| Link { title: &p.title, url: &p.url }),
+        next: next.map(|p| Link { title: &p.title, url: &p.url }),
+        edit_url: cfg.html.edit_url_template.as_ref().map(|t| t.replace("{path}", &page.source.path.to_string_lossy().replace('\\', "/"))),
+        repo_url: cfg.html.git_repository_url.as_deref(),
+        search: cfg.site.search,
+        extra_css: &cfg.html.additional_css,
+        extra_js: &cfg.html.additional_js,
+        last_verified,
+    };
+    let context = tera::Context::from_serialize(&ctx).map_err(|e| Diagnostic::error("template", e.to_string()))?;
+    theme.tera.render("page.html", &context).map_err(|e| {
+        super::theme::template_error(std::path::Path::new("templates/page.html"), "", &e)
+    })
+}
+
+fn render_404(book: &Book, theme: &Theme) -> Result<Output, Diagnostic> {
+    let (page, rendered) = match &book.page_404 {
+        Some(p) => {
+            let r = render_markdown(book, p, &urls(book));
+            (p.clone(), r)
+        }
+        None => {
+            let mut p = book.pages[0].clone();
+            p.title = "Page not found".into();
+            p.url = "404.html".into();
+            p.front = Default::default();
+            let r = RenderedPage {
+                html: "<h1 id=\"page-not-found\">Page not found</h1>\n<p>This page does not exist (any more). Try the search, or start from the <a href=\"index.html\">first page</a>.</p>\n".into(),
+                ..Default::default()
+            };
+            (p, r)
+        }
+    };
+    let sidebar = Sidebar::new(book, "").html;
+    let html = render_page(book, theme, &page, &rendered, sidebar, None, None)?;
+    Ok(Output::new("404.html", html))
+}
+
+fn sitemap(site: &str, book: &Book) -> String {
+    let base = if site.ends_with('/') { site.to_string() } else { format!("{site}/") };
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in &book.pages {
+        s.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&format!("{base}{}", p.url))));
+    }
+    s.push_str("</urlset>\n");
+    s
+}

@@ -1,0 +1,106 @@
+//! The default theme, embedded in the binary (templates, CSS, JS) so `cookbook build` works
+//! for any book; a book's own `templates/` folder overrides any template by name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::Tera;
+
+use super::diagnostic::Diagnostic;
+use super::output::Output;
+use super::source::SourceFile;
+
+/// Built-in templates: name → source.
+const TEMPLATES: &[(&str, &str)] = &[("page.html", include_str!("../../templates/page.html"))];
+
+pub const THEME_CSS: &str = include_str!("../../assets/theme.css");
+pub const THEME_JS: &str = include_str!("../../assets/theme.js");
+
+/// Compiled templates plus the static theme files.
+pub struct Theme {
+    pub tera: Tera,
+    /// The theme's static files: `theme.css`, `theme.js` (and the search client when enabled).
+    pub assets: Vec<Output>,
+}
+
+impl Theme {
+    /// Compiles the built-in templates, overridden by `overrides` (the book's templates/).
+    pub fn new(overrides: &BTreeMap<String, Vec<u8>>, extra_css: &str, extra_assets: Vec<Output>) -> Result<Theme, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(super::highlight::escape);
+        let mut errors = Vec::new();
+        let mut sources: Vec<(String, String, bool)> = TEMPLATES.iter().map(|(n, s)| (n.to_string(), s.to_string(), false)).collect();
+        for (name, bytes) in overrides.iter().filter(|(n, _)| n.ends_with(".html")) {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            match sources.iter_mut().find(|(n, _, _)| n == name) {
+                Some(slot) => *slot = (name.clone(), text, true),
+                None => sources.push((name.clone(), text, true)),
+            }
+        }
+        for (name, text, overridden) in &sources {
+            if let Err(e) = tera.add_raw_template(name, text) {
+                let shown = if *overridden { format!("templates/{name}") } else { format!("(built-in) templates/{name}") };
+                errors.push(template_error(Path::new(&shown), text, &e));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut assets = vec![
+            Output::new("theme.css", format!("{THEME_CSS}{extra_css}")),
+            Output::new("theme.js", THEME_JS),
+        ];
+        assets.extend(extra_assets);
+        Ok(Theme { tera, assets })
+    }
+}
+
+/// A tera error as a diagnostic at the template's line when tera names one.
+pub fn template_error(path: &Path, text: &str, e: &tera::Error) -> Diagnostic {
+    let mut chain = Vec::new();
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        chain.push(err.to_string());
+        cur = err.source();
+    }
+    let full = chain.join(": ");
+    let src = SourceFile::new(path, text);
+    // tera's parse errors read "--> 12:5" for line 12, column 5.
+    let at = full.split("--> ").nth(1).and_then(|rest| {
+        let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        Some((it.next()?.parse::<usize>().ok()?, it.next()?.parse::<usize>().ok()?))
+    });
+    let message = full.lines().find(|l| !l.trim().is_empty()).unwrap_or("template error").to_string();
+    let d = Diagnostic::error("template", format!("template error: {message}"))
+        .help("fix the template, or delete it to use the built-in one")
+        .note(full.replace('\n', " "));
+    match at {
+        Some((line, col)) if line >= 1 && line <= src.line_count() => {
+            let start = src.line_span(line).start + col.saturating_sub(1);
+            d.at(&src, start..start + 1).label("here")
+        }
+        _ => d.in_file(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_templates_compile() {
+        let t = Theme::new(&BTreeMap::new(), "", Vec::new()).unwrap();
+        assert!(t.tera.get_template_names().any(|n| n == "page.html"));
+        assert_eq!(t.assets.len(), 2);
+    }
+
+    #[test]
+    fn a_broken_override_names_its_line() {
+        let mut o = BTreeMap::new();
+        o.insert("page.html".to_string(), b"<p>\n{{ content | safe }\n".to_vec());
+        let e = Theme::new(&o, "", Vec::new()).err().unwrap();
+        eprintln!("{:?}", e[0].location); assert_eq!(e[0].position().unwrap(), "templates/page.html:2:19", "{}", e[0]);
+        assert!(e[0].to_string().contains("2 | {{ content | safe }"), "{}", e[0]);
+    }
+}

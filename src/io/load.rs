@@ -1,0 +1,111 @@
+//! Reads a book from disk into memory: `book.toml`, every file under the source folder and
+//! the book's own templates. No parsing beyond finding the source folder; symlinks that
+//! point outside the book are never followed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::core::book::{assemble, Book, Sources};
+use crate::core::diagnostic::Diagnostic;
+use crate::core::source::SourceFile;
+
+/// Loads and assembles a book: the stage every command starts with.
+pub fn load_book(root: &Path) -> Result<Book, Vec<Diagnostic>> {
+    let sources = load(root)?;
+    assemble(&sources)
+}
+
+/// Reads everything a build needs into memory.
+pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
+    let config_path = root.join("book.toml");
+    let config = match std::fs::read(&config_path) {
+        Ok(bytes) => Some(text_file(PathBuf::from("book.toml"), bytes)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(vec![io_error(Path::new("book.toml"), &e)]),
+    };
+    if config.is_none() && !root.join("content").is_dir() && !root.join("src").is_dir() {
+        return Err(vec![Diagnostic::error("load", format!("no book at {}", root.display()))
+            .help("run `cookbook init` to create one, or pass --root DIR pointing at a folder with book.toml")]);
+    }
+    let src_dir = source_dir(root, config.as_ref());
+    let mut warnings = Vec::new();
+    let files = read_tree(root, &root.join(&src_dir), &src_dir, &mut warnings)?;
+    let templates = read_tree(root, &root.join("templates"), "templates", &mut warnings)?;
+    Ok(Sources { root: root.to_path_buf(), config, src_dir, files, templates, warnings })
+}
+
+/// `[book] src` without parsing the whole config: `content` when that folder exists, else
+/// mdBook's default `src`. A malformed book.toml is reported later, by `assemble`.
+fn source_dir(root: &Path, config: Option<&SourceFile>) -> String {
+    let from_config = config.and_then(|c| {
+        let table: toml::Table = c.text.parse().ok()?;
+        table.get("book")?.get("src")?.as_str().map(|s| s.trim_end_matches('/').to_string())
+    });
+    from_config.unwrap_or_else(|| if root.join("content").is_dir() { "content".into() } else { "src".into() })
+}
+
+/// Every regular file under `dir`, keyed by its path relative to `dir` with `/` separators.
+/// Hidden files and folders are skipped; so are symlinks resolving outside `root`.
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    shown: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>> {
+    let mut files = BTreeMap::new();
+    let mut errors = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
+                errors.push(Diagnostic::error("load", format!("cannot read {}: {e}", path.display()))
+                    .help("check the file's permissions, or remove the broken link"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let shown_path = Path::new(shown).join(rel);
+        if entry.path_is_symlink() || entry.path().ancestors().any(|a| a.is_symlink()) {
+            let inside = entry.path().canonicalize().map(|p| p.starts_with(&canonical_root)).unwrap_or(false);
+            if !inside {
+                errors.push(Diagnostic::warning("load", format!("{} links outside the book; it is not published", shown_path.display()))
+                    .help("copy the file into the book instead of linking to it"));
+                continue;
+            }
+        }
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => {
+                files.insert(key, bytes);
+            }
+            Err(e) => errors.push(io_error(&shown_path, &e)),
+        }
+    }
+    if errors.iter().any(Diagnostic::is_error) {
+        Err(errors)
+    } else {
+        warnings.extend(errors);
+        Ok(files)
+    }
+}
+
+fn text_file(path: PathBuf, bytes: Vec<u8>) -> Result<SourceFile, Vec<Diagnostic>> {
+    crate::core::book::decode(&path, bytes).map_err(|d| vec![d])
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("load", format!("cannot read {}: {e}", path.display()))
+        .in_file(path)
+        .help("check that the file exists and is readable")
+}

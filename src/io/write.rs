@@ -1,0 +1,96 @@
+//! Writes a site atomically: everything goes into a fresh folder beside the target, which
+//! then takes the target's place in one rename (an exchange on Linux), so a failed or
+//! interrupted build leaves the previous site as it was.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::core::output::Output;
+
+/// Writes `outputs` as the new content of `dir`, replacing what was there.
+pub fn write_site(dir: &Path, outputs: &[Output]) -> io::Result<()> {
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
+    let staging = tempfile::Builder::new().prefix(&format!(".{name}.new-")).tempdir_in(parent)?;
+    for out in outputs {
+        let path = safe_join(staging.path(), &out.path)?;
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p)?;
+        }
+        fs::write(&path, &out.bytes)?;
+    }
+    let staged = staging.keep();
+    let result = swap_into_place(&staged, dir);
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staged);
+    }
+    result
+}
+
+fn swap_into_place(staged: &Path, dir: &Path) -> io::Result<()> {
+    if !dir.exists() {
+        return fs::rename(staged, dir);
+    }
+    if exchange(staged, dir).is_ok() {
+        // `staged` now holds the old site.
+        return fs::remove_dir_all(staged);
+    }
+    let old = staged.with_extension("old");
+    fs::rename(dir, &old)?;
+    if let Err(e) = fs::rename(staged, dir) {
+        let _ = fs::rename(&old, dir);
+        return Err(e);
+    }
+    fs::remove_dir_all(&old)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; renameat2 does not keep the pointers.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
+}
+
+/// Joins a relative output path, refusing anything that would escape `base`.
+fn safe_join(base: &Path, rel: &Path) -> io::Result<PathBuf> {
+    use std::path::Component;
+    if rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir)) {
+        Ok(base.join(rel))
+    } else {
+        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write {}", rel.display())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_site_and_leaves_nothing_beside_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("book");
+        write_site(&site, &[Output::new("a.html", "1"), Output::new("x/b.html", "2")]).unwrap();
+        write_site(&site, &[Output::new("c.html", "3")]).unwrap();
+        assert_eq!(fs::read_to_string(site.join("c.html")).unwrap(), "3");
+        assert!(!site.join("a.html").exists());
+        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["book"]);
+        assert!(write_site(&site, &[Output::new("../evil", "x")]).is_err());
+        assert_eq!(fs::read_to_string(site.join("c.html")).unwrap(), "3", "a failed write keeps the old site");
+    }
+}
