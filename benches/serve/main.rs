@@ -1,6 +1,7 @@
 //! Edit-to-reload latency of `cookbook serve`: on a generated book of 1,000 and 10,000 pages,
 //! 20 one-page edits each; for every edit, file write → reload answered (the long-poll a
-//! browser holds) and file write → new content served. Prints p50/p95 per corpus.
+//! browser holds) and file write → new content served, and the rebuild+install part of it.
+//! Prints p50/p95 per corpus.
 //!
 //! Run: `cargo bench --bench serve` (add `-- 1000` to pick corpus sizes).
 
@@ -30,8 +31,8 @@ fn main() {
         sizes
     };
     println!(
-        "{:>7}  {:>9}  {:>22}  {:>22}",
-        "pages", "build", "write→reload p50/p95", "write→served p50/p95"
+        "{:>7}  {:>9}  {:>22}  {:>22}  {:>22}",
+        "pages", "build", "write→reload p50/p95", "write→served p50/p95", "rebuild p50/p95"
     );
     for pages in sizes {
         run(pages);
@@ -50,7 +51,14 @@ fn run(pages: usize) {
         },
         ..LiveOptions::default()
     };
-    let preview = live::start(builder(&root), &opts, |_| {}).expect("serve starts");
+    let builds = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = builds.clone();
+    let preview = live::start(builder(&root), &opts, move |e| {
+        if let live::Event::Built { took, .. } | live::Event::Failed { took, .. } = e {
+            seen.lock().unwrap().push(*took);
+        }
+    })
+    .expect("serve starts");
     let first_build = started.elapsed();
     let addr = preview.addr();
     let (mut to_reload, mut to_served) = (Vec::new(), Vec::new());
@@ -80,11 +88,13 @@ fn run(pages: usize) {
         to_served.push(served - wrote);
     }
     preview.stop();
+    let mut rebuilds: Vec<Duration> = builds.lock().unwrap()[1..].to_vec();
     println!(
-        "{pages:>7}  {:>7}ms  {:>22}  {:>22}",
+        "{pages:>7}  {:>7}ms  {:>22}  {:>22}  {:>22}",
         first_build.as_millis(),
         p50_p95(&mut to_reload),
-        p50_p95(&mut to_served)
+        p50_p95(&mut to_served),
+        p50_p95(&mut rebuilds)
     );
 }
 
@@ -108,12 +118,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// The stand-in builder until the real pipeline is merged.
-#[path = "../../tests/support/fake_book.rs"]
-mod fake_book;
-
+/// The real build pipeline, as `cookbook serve` runs it.
 fn builder(root: &Path) -> impl SiteBuilder {
-    fake_book::FakeBook {
-        root: root.to_path_buf(),
-    }
+    cookbook::cmd::serve::builder_for(root).expect("a book")
 }
