@@ -54,9 +54,8 @@ fn run(pages: usize) {
     let builds = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = builds.clone();
     let preview = live::start(builder(&root), &opts, move |e| {
-        if let live::Event::Built { took, .. } | live::Event::Failed { took, .. } = e {
-            seen.lock().unwrap().push(*took);
-        }
+        let (live::Event::Built { took, .. } | live::Event::Failed { took, .. }) = e;
+        seen.lock().unwrap().push(*took);
     })
     .expect("serve starts");
     let first_build = started.elapsed();
