@@ -3,4 +3,5 @@
 pub mod build;
 pub mod init;
 pub mod report;
+pub mod serve;
 pub mod verify;

@@ -11,6 +11,9 @@ pub struct Output {
 
 impl Output {
     pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Self {
-        Output { path: path.into(), bytes: bytes.into() }
+        Output {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }

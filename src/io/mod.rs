@@ -1,8 +1,13 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
 
 pub mod atomic;
+pub mod browser;
 pub mod docker;
+pub mod interrupt;
+pub mod live;
 pub mod load;
 pub mod runner;
+pub mod server;
 pub mod shell;
+pub mod watch;
 pub mod write;
