@@ -90,7 +90,7 @@ pub fn builder_for(root: &Path) -> Result<LiveBook, String> {
     }
     Ok(LiveBook {
         root: root.to_path_buf(),
-        session: BuildSession::new(root),
+        session: BuildSession::new(root).defer_search(true),
     })
 }
 
@@ -119,6 +119,10 @@ impl SiteBuilder for LiveBook {
 
     fn warnings(&self) -> Vec<Diagnostic> {
         self.session.warnings().to_vec()
+    }
+
+    fn take_deferred(&mut self) -> Option<crate::build::Deferred> {
+        self.session.take_deferred()
     }
 }
 

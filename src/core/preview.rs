@@ -15,12 +15,13 @@ use super::urlpath::{self, query_value, split_target};
 /// One site file in memory, with its ETag computed on first use.
 #[derive(Debug)]
 pub struct Page {
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
     etag: OnceLock<String>,
 }
 
 impl Page {
-    pub fn new(bytes: Vec<u8>) -> Self {
+    pub fn new(bytes: impl Into<Arc<[u8]>>) -> Self {
+        let bytes = bytes.into();
         Page {
             bytes,
             etag: OnceLock::new(),
@@ -60,6 +61,14 @@ impl Snapshot {
             pages,
             error: None,
         }
+    }
+
+    /// The same version with the files under `prefix` replaced by `outputs`.
+    pub fn with_replaced(&self, prefix: &str, outputs: Vec<Output>) -> Snapshot {
+        let mut pages: BTreeMap<String, Arc<Page>> =
+            self.pages.iter().filter(|(k, _)| !k.starts_with(prefix)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        pages.extend(outputs.into_iter().map(|o| (key_of(&o.path), Arc::new(Page::new(o.bytes)))));
+        Snapshot { version: self.version, pages, error: self.error.clone() }
     }
 
     /// The next snapshot after a failed build: the last good files, and the error.

@@ -30,6 +30,11 @@ pub trait SiteBuilder: Send + 'static {
     fn warnings(&self) -> Vec<Diagnostic> {
         Vec::new()
     }
+    /// Slow work of the last build left for after its pages are served (the search index):
+    /// its files replace those under `search/` once done, unless a newer build came first.
+    fn take_deferred(&mut self) -> Option<crate::build::Deferred> {
+        None
+    }
 }
 
 impl SiteBuilder for Box<dyn SiteBuilder> {
@@ -39,6 +44,10 @@ impl SiteBuilder for Box<dyn SiteBuilder> {
 
     fn watch_paths(&self) -> Vec<PathBuf> {
         (**self).watch_paths()
+    }
+
+    fn take_deferred(&mut self) -> Option<crate::build::Deferred> {
+        (**self).take_deferred()
     }
 
     fn ignored_paths(&self) -> Vec<PathBuf> {
@@ -167,13 +176,19 @@ fn merge(batch: Vec<Change>) -> Vec<PathBuf> {
     paths
 }
 
-fn build(builder: &mut impl SiteBuilder, site: &LiveSite, changed: Vec<PathBuf>) -> Event {
+fn build(builder: &mut impl SiteBuilder, site: &Arc<LiveSite>, changed: Vec<PathBuf>) -> Event {
     let started = Instant::now();
     match builder.rebuild(&changed) {
         Ok(outputs) => {
             let pages = outputs.len();
             let version = site.install_build(outputs);
             let took = started.elapsed();
+            if let Some(job) = builder.take_deferred() {
+                let site = site.clone();
+                let _ = thread::Builder::new().name("serve-search".into()).spawn(move || {
+                    site.install_extra(version, "search/", job());
+                });
+            }
             Event::Built {
                 version,
                 pages,

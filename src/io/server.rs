@@ -95,6 +95,16 @@ impl LiveSite {
         self.install(next)
     }
 
+    /// Replaces the files under `prefix` with `outputs` without a reload, if `version` is
+    /// still the one served (a newer build makes them stale).
+    pub fn install_extra(&self, version: u64, prefix: &str, outputs: Vec<Output>) {
+        let mut state = self.lock();
+        if state.site.version != version {
+            return;
+        }
+        state.site = Arc::new(state.site.with_replaced(prefix, outputs));
+    }
+
     /// Keeps the last good pages but shows `diagnostics` in place of HTML pages.
     pub fn install_failure(&self, diagnostics: String) -> u64 {
         let next = self.current().failed(diagnostics);

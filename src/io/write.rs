@@ -19,7 +19,7 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> io::Result<()> {
         if let Some(p) = path.parent() {
             fs::create_dir_all(p)?;
         }
-        fs::write(&path, &out.bytes)?;
+        fs::write(&path, &*out.bytes)?;
     }
     let staged = staging.keep();
     let result = swap_into_place(&staged, dir);

@@ -73,7 +73,7 @@ mod tests {
     fn manifest_names_its_shards() {
         let files = build_index_with(&docs(), IndexOptions { shard_bytes: 512, ..Default::default() });
         let index = files.iter().find(|o| o.path.to_str() == Some("search/index.js")).unwrap();
-        let manifest = String::from_utf8(index.bytes.clone()).unwrap();
+        let manifest = String::from_utf8(index.bytes.to_vec()).unwrap();
         let json = manifest.trim_start_matches("cookbookSearch.add(\"index\",").trim_end_matches(");\n");
         let m: serde_json::Value = serde_json::from_str(json).unwrap();
         let shards = files.iter().filter(|o| o.path.starts_with("search/t")).count();

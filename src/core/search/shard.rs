@@ -87,7 +87,7 @@ mod tests {
         let s = shard(&terms(&["cuda", "docker", "ipc", "shm", "size", "smi"]), 20);
         assert_eq!(s.keys, ["", "d", "i", "s", "si", "sm"]);
         assert_eq!(
-            String::from_utf8(s.files[3].bytes.clone()).unwrap(),
+            String::from_utf8(s.files[3].bytes.to_vec()).unwrap(),
             "cookbookSearch.add(\"t/3\",[\"shm\",\"0172\"]);\n"
         );
         let one = shard(&terms(&["cuda", "docker"]), 10_000);

@@ -79,7 +79,7 @@ mod tests {
         };
         let out = store(&[doc], 4);
         assert_eq!(out[0].path.to_str(), Some("search/d/0.js"));
-        let js = String::from_utf8(out[0].bytes.clone()).unwrap();
+        let js = String::from_utf8(out[0].bytes.to_vec()).unwrap();
         assert_eq!(
             js,
             "cookbookSearch.add(\"d/0\",[[\"x.html#a\",\"<img src=x onerror=alert(1)>\",[\"<b>Bold</b>\"],\
