@@ -2,7 +2,8 @@
 # Build-speed benchmark: the same synthetic corpus built by cookbook, mdBook and Hugo in one
 # run; prints wall time and peak memory and the ratios. Run by hand:
 #   apt-get install hugo time; cargo install mdbook; benches/build.sh [SIZES...]
-# Each build runs RUNS times (default 3); the median wall time is reported.
+# Each build runs RUNS times (default 3) into an empty output folder; the median wall time is
+# reported. `WARM=1` keeps the previous output (cookbook then links unchanged files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-1000 10000}")
@@ -12,10 +13,11 @@ cookbook=$PWD/target/release/cookbook
 work=${BENCH_DIR:-/tmp/cookbook-bench}
 mkdir -p "$work"
 
-measure() { # label, command... → "median_seconds peak_kib"
+measure() { # label, command... → "median_seconds peak_kib"; clean builds: outputs removed first
   local label=$1; shift
   local times=() mem=0
   for _ in $(seq "$runs"); do
+    [ -n "${WARM:-}" ] || rm -rf "$work"/out-*
     /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || { echo "$label failed:" >&2; tail -5 "$work/err.txt" >&2; return 1; }
     read -r t m < "$work/time.txt"
     times+=("$t"); (( m > mem )) && mem=$m
