@@ -22,6 +22,8 @@ pub struct BuildSession {
     pages: HashMap<String, (u64, RenderedPage)>,
     warnings: Vec<Diagnostic>,
     book: Option<Book>,
+    /// `--verify-report` files; empty means `<root>/.cookbook/verify.json` if it exists.
+    verify_reports: Vec<PathBuf>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -32,7 +34,12 @@ fn hash_of(value: impl Hash) -> u64 {
 
 impl BuildSession {
     pub fn new(root: &Path) -> BuildSession {
-        BuildSession { root: root.to_path_buf(), theme: None, pages: HashMap::new(), warnings: Vec::new(), book: None }
+        BuildSession { root: root.to_path_buf(), theme: None, pages: HashMap::new(), warnings: Vec::new(), book: None, verify_reports: Vec::new() }
+    }
+
+    /// Badges the site from these verify reports (merged) instead of the default one.
+    pub fn set_verify_reports(&mut self, paths: Vec<PathBuf>) {
+        self.verify_reports = paths;
     }
 
     /// Warnings of the last build (unknown config keys, skipped links …).
@@ -92,7 +99,19 @@ impl BuildSession {
             .map(|(p, r)| (p.rel.clone(), (hash_of((&p.source.text, shape)), r.clone())))
             .collect();
         let theme = &self.theme.as_ref().expect("theme compiled above").1;
-        let outputs = render::render_site(&book, theme, &rendered, &|_| None);
+        // The verify report is re-read on every build: `serve` shows a fresh run's badges.
+        let (report, report_warnings) = crate::io::proof::read_reports(&self.root, &self.verify_reports);
+        self.warnings.extend(report_warnings);
+        let outputs = match &report {
+            Some(report) => {
+                let proof = crate::core::proof::site::apply(report, &book, &rendered);
+                let badged: Vec<RenderedPage> =
+                    rendered.iter().zip(proof.html).map(|(r, html)| RenderedPage { html, ..r.clone() }).collect();
+                let last = &proof.last_verified;
+                render::render_site(&book, theme, &badged, &|i| last.get(i).cloned().flatten(), Some(&proof.dashboard))
+            }
+            None => render::render_site(&book, theme, &rendered, &|_| None, None),
+        };
         self.book = Some(book);
         match outputs {
             Ok(o) if errors.is_empty() => Ok(o),

@@ -26,6 +26,8 @@ pub enum Command {
     Init(InitArgs),
     /// Run every `verify` block against the Docker engine and report what still works
     Verify(VerifyArgs),
+    /// Combine the JSON verify reports of CI partitions into one, for `cookbook build`
+    MergeReports(MergeReportsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -36,6 +38,10 @@ pub struct BuildArgs {
     /// Where to write the site (default: <root>/<build-dir>)
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Badge verify blocks from this JSON verify report instead of
+    /// <root>/.cookbook/verify.json; repeat it to merge the reports of CI partitions
+    #[arg(long, value_name = "FILE")]
+    pub verify_report: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,4 +105,14 @@ pub enum ReportFormat {
     Human,
     Github,
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeReportsArgs {
+    /// The reports to merge (`cookbook verify --json FILE` of each partition)
+    #[arg(value_name = "IN", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the merged report (`cookbook build` reads .cookbook/verify.json)
+    #[arg(long, value_name = "FILE", default_value = ".cookbook/verify.json")]
+    pub out: PathBuf,
 }

@@ -2,5 +2,6 @@
 
 pub mod build;
 pub mod init;
+pub mod merge_reports;
 pub mod report;
 pub mod verify;

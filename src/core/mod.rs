@@ -12,6 +12,7 @@ pub mod include;
 pub mod markdown;
 pub mod nav;
 pub mod output;
+pub mod proof;
 pub mod render;
 pub mod slug;
 pub mod source;

@@ -49,6 +49,19 @@ struct PageContext<'a> {
     extra_css: &'a [String],
     extra_js: &'a [String],
     last_verified: Option<&'a str>,
+    /// Whether the site has a verification dashboard to link to.
+    verification: bool,
+}
+
+/// Which kind of page `render_page` renders.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A page of the book, by index.
+    Book(usize),
+    /// `404.html`: absolute links through `<base>`, since it is served at any depth.
+    NotFound,
+    /// A page the site adds at the top level (`verification.html`).
+    Extra,
 }
 
 /// Output paths of every page, keyed by source path.
@@ -107,13 +120,15 @@ pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> 
     out
 }
 
-/// Everything the site is made of, sorted by path. `extra` carries outputs built elsewhere
-/// (the search index); `last_verified` gives a page's verification line, if any.
+/// Everything the site is made of, sorted by path. `last_verified` gives a page's
+/// verification line, if any; `dashboard`, the verification dashboard's article, rendered
+/// as `verification.html` and linked from every page's top bar.
 pub fn render_site(
     book: &Book,
     theme: &Theme,
     rendered: &[RenderedPage],
     last_verified: &(dyn Fn(usize) -> Option<String> + Sync),
+    dashboard: Option<&str>,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
     let mut errors: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
     errors.extend(check_anchors(book, rendered));
@@ -140,7 +155,7 @@ pub fn render_site(
                 None => nav::shared_placeholder(&root_of(&page.url)),
             };
             let lv = last_verified(i);
-            let html = render_page(book, theme, page, &rendered[i], sidebar, Some(i), lv.as_deref())?;
+            let html = render_page(book, theme, page, &rendered[i], sidebar, Place::Book(i), lv.as_deref(), dashboard.is_some())?;
             Ok(Output::new(page.url.clone(), html))
         })
         .collect();
@@ -164,7 +179,10 @@ pub fn render_site(
             outputs.push(copy);
         }
     }
-    outputs.push(render_404(book, theme).map_err(|d| vec![d])?);
+    outputs.push(render_404(book, theme, dashboard.is_some()).map_err(|d| vec![d])?);
+    if let Some(html) = dashboard {
+        outputs.push(render_dashboard(book, theme, html, shared_nav).map_err(|d| vec![d])?);
+    }
     if shared_nav {
         let (js, page) = nav::shared_files(book);
         outputs.push(Output::new("toc.js", js));
@@ -183,16 +201,22 @@ pub fn render_site(
     Ok(outputs)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_page(
     book: &Book,
     theme: &Theme,
     page: &Page,
     r: &RenderedPage,
     sidebar: String,
-    index: Option<usize>,
+    place: Place,
     last_verified: Option<&str>,
+    verification: bool,
 ) -> Result<String, Diagnostic> {
     let cfg = &book.config;
+    let index = match place {
+        Place::Book(i) => Some(i),
+        _ => None,
+    };
     let prev = index.and_then(|i| i.checked_sub(1)).map(|j| &book.pages[j]);
     let next = index.and_then(|i| book.pages.get(i + 1));
     let ctx = PageContext {
@@ -201,19 +225,20 @@ fn render_page(
         page_title: &page.title,
         description: page.front.description.as_deref().or(cfg.book.description.as_deref()),
         root: if index.is_some() { root_of(&page.url) } else { String::new() },
-        base: if index.is_none() { cfg.html.site_url.as_deref() } else { None },
+        base: if place == Place::NotFound { cfg.html.site_url.as_deref() } else { None },
         default_theme: cfg.html.default_theme.as_deref().filter(|t| *t == "light" || *t == "dark"),
         content: &r.html,
         sidebar,
         toc: r.headings.iter().filter(|h| (2..=3).contains(&h.level)).map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text }).collect(),
         prev: prev.map(|p| Link { title: &p.title, url: &p.url }),
         next: next.map(|p| Link { title: &p.title, url: &p.url }),
-        edit_url: cfg.html.edit_url_template.as_ref().map(|t| t.replace("{path}", &page.source.path.to_string_lossy().replace('\\', "/"))),
+        edit_url: cfg.html.edit_url_template.as_ref().filter(|_| place != Place::Extra).map(|t| t.replace("{path}", &page.source.path.to_string_lossy().replace('\\', "/"))),
         repo_url: cfg.html.git_repository_url.as_deref(),
         search: cfg.site.search,
         extra_css: &cfg.html.additional_css,
         extra_js: &cfg.html.additional_js,
         last_verified,
+        verification,
     };
     let context = tera::Context::from_serialize(&ctx).map_err(|e| Diagnostic::error("template", e.to_string()))?;
     theme.tera.render("page.html", &context).map_err(|e| {
@@ -221,7 +246,7 @@ fn render_page(
     })
 }
 
-fn render_404(book: &Book, theme: &Theme) -> Result<Output, Diagnostic> {
+fn render_404(book: &Book, theme: &Theme, verification: bool) -> Result<Output, Diagnostic> {
     let (page, rendered) = match &book.page_404 {
         Some(p) => {
             let r = render_markdown(book, p, &urls(book));
@@ -240,8 +265,24 @@ fn render_404(book: &Book, theme: &Theme) -> Result<Output, Diagnostic> {
         }
     };
     let sidebar = Sidebar::new(book, "").html;
-    let html = render_page(book, theme, &page, &rendered, sidebar, None, None)?;
+    let html = render_page(book, theme, &page, &rendered, sidebar, Place::NotFound, None, verification)?;
     Ok(Output::new("404.html", html))
+}
+
+/// `verification.html`: the dashboard's article in the page template, at the top level.
+fn render_dashboard(book: &Book, theme: &Theme, html: &str, shared_nav: bool) -> Result<Output, Diagnostic> {
+    let mut page = book.pages[0].clone();
+    page.title = "Verification".into();
+    page.url = "verification.html".into();
+    page.front = Default::default();
+    let rendered = RenderedPage {
+        html: html.to_string(),
+        // No table of contents: the dashboard's tables want the width.
+        ..Default::default()
+    };
+    let sidebar = if shared_nav { nav::shared_placeholder("") } else { Sidebar::new(book, "").html };
+    let html = render_page(book, theme, &page, &rendered, sidebar, Place::Extra, None, true)?;
+    Ok(Output::new("verification.html", html))
 }
 
 fn sitemap(site: &str, book: &Book) -> String {

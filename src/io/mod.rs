@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod docker;
 pub mod load;
+pub mod proof;
 pub mod runner;
 pub mod shell;
 pub mod write;
