@@ -26,6 +26,9 @@ pub enum Command {
     Init(InitArgs),
     /// Run every `verify` block against the Docker engine and report what still works
     Verify(VerifyArgs),
+    /// Find broken links, anchors and images, orphan pages, and verify blocks that would
+    /// fail or misbehave, without running anything
+    Check(CheckArgs),
     /// Combine the JSON verify reports of CI partitions into one, for `cookbook build`
     MergeReports(MergeReportsArgs),
 }
@@ -105,6 +108,22 @@ pub enum ReportFormat {
     Human,
     Github,
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The book's root folder (where book.toml is)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Also request every http(s) link and image and report those that fail
+    #[arg(long)]
+    pub external: bool,
+    /// With --external: links requested at once
+    #[arg(long, short = 'j', default_value_t = 8)]
+    pub jobs: usize,
+    /// With --external: how long one link may take
+    #[arg(long, value_name = "DUR", default_value = "10s")]
+    pub timeout: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
+        Command::Check(args) => cmd::check::run(&args),
         Command::MergeReports(args) => cmd::merge_reports::run(&args),
     };
     ExitCode::from(code as u8)

@@ -1,6 +1,7 @@
 //! One thin module per subcommand: load → core → effects → report.
 
 pub mod build;
+pub mod check;
 pub mod init;
 pub mod merge_reports;
 pub mod report;

@@ -2,6 +2,7 @@
 //! Nothing here touches the filesystem, processes, the network, Docker or the clock.
 
 pub mod book;
+pub mod check;
 pub mod codeblock;
 pub mod config;
 pub mod diagnostic;

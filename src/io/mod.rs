@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod docker;
+pub mod links;
 pub mod load;
 pub mod proof;
 pub mod runner;
