@@ -29,6 +29,8 @@ pub enum Command {
     /// Find broken links, anchors and images, orphan pages, and verify blocks that would
     /// fail or misbehave, without running anything
     Check(CheckArgs),
+    /// Add a recipe from a template and list it in SUMMARY.md
+    New(NewArgs),
     /// Combine the JSON verify reports of CI partitions into one, for `cookbook build`
     MergeReports(MergeReportsArgs),
 }
@@ -108,6 +110,18 @@ pub enum ReportFormat {
     Human,
     Github,
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The recipe's file name without `.md`, folders allowed: `shm-size`, `gpu/cuda-images`
+    pub slug: String,
+    /// Its title (default: from the slug)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The book's root folder (where book.toml is)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

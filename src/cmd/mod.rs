@@ -4,5 +4,6 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod merge_reports;
+pub mod new;
 pub mod report;
 pub mod verify;

@@ -15,6 +15,7 @@ pub mod nav;
 pub mod output;
 pub mod proof;
 pub mod render;
+pub mod scaffold;
 pub mod slug;
 pub mod source;
 pub mod summary;
