@@ -1,27 +1,43 @@
 //! The build pipeline as one session: load → assemble → render, in memory. `build` runs it
-//! once and writes the site; `serve` keeps the session and calls `rebuild` after each change,
-//! reusing the compiled theme and every page whose markdown did not change.
+//! once and writes the site; `serve` keeps the session and calls `rebuild` after each change:
+//! only the changed files are read again, only pages whose text (or the book's shape)
+//! changed are rendered again, and the search index can be built off the critical path.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use crate::core::book::Book;
-use crate::core::diagnostic::Diagnostic;
+use rayon::prelude::*;
+
+use crate::core::book::{assemble_partial, Book, Sources};
+use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::markdown::RenderedPage;
 use crate::core::output::Output;
-use crate::core::render;
+use crate::core::render::{self, PageCache};
+use crate::core::search::{self, SearchDoc};
 use crate::core::theme::Theme;
 use crate::io::load;
+
+/// Work left for after the pages are served: the search index of the latest build.
+pub type Deferred = Box<dyn FnOnce() -> Vec<Output> + Send>;
 
 /// A build that can be repeated cheaply.
 pub struct BuildSession {
     root: PathBuf,
+    sources: Option<Sources>,
     theme: Option<(u64, Theme)>,
     /// Per source path: (hash of the page text and of the book's shape, its rendering).
-    pages: HashMap<String, (u64, RenderedPage)>,
+    markdown: HashMap<String, (u64, RenderedPage)>,
+    pages: PageCache,
     warnings: Vec<Diagnostic>,
     book: Option<Book>,
+    /// Build the search index later (`take_deferred`) and serve the previous one meanwhile.
+    defer_search: bool,
+    search_outputs: Arc<Mutex<Vec<Output>>>,
+    deferred: Option<Vec<SearchDoc>>,
+    timings: bool,
     /// `--verify-report` files; empty means `<root>/.cookbook/verify.json` if it exists.
     verify_reports: Vec<PathBuf>,
 }
@@ -34,12 +50,31 @@ fn hash_of(value: impl Hash) -> u64 {
 
 impl BuildSession {
     pub fn new(root: &Path) -> BuildSession {
-        BuildSession { root: root.to_path_buf(), theme: None, pages: HashMap::new(), warnings: Vec::new(), book: None, verify_reports: Vec::new() }
+        BuildSession {
+            root: root.to_path_buf(),
+            sources: None,
+            theme: None,
+            markdown: HashMap::new(),
+            pages: PageCache::new(),
+            warnings: Vec::new(),
+            book: None,
+            defer_search: false,
+            search_outputs: Arc::default(),
+            deferred: None,
+            timings: std::env::var_os("COOKBOOK_TIMINGS").is_some(),
+            verify_reports: Vec::new(),
+        }
     }
 
     /// Badges the site from these verify reports (merged) instead of the default one.
     pub fn set_verify_reports(&mut self, paths: Vec<PathBuf>) {
         self.verify_reports = paths;
+    }
+
+    /// Serve the previous search index while the new one is built by `take_deferred`.
+    pub fn defer_search(mut self, defer: bool) -> Self {
+        self.defer_search = defer;
+        self
     }
 
     /// Warnings of the last build (unknown config keys, skipped links …).
@@ -62,65 +97,106 @@ impl BuildSession {
         paths
     }
 
-    /// Builds the whole site in memory. `_changed` is advisory: the session re-reads the book
-    /// and re-renders only pages whose text or whose book shape changed.
-    pub fn rebuild(&mut self, _changed: &[PathBuf]) -> Result<Vec<Output>, Vec<Diagnostic>> {
-        let (book, mut errors) = crate::core::book::assemble_partial(&load::load(&self.root)?);
+    /// The search index of the latest build, when it was deferred: a job that returns the
+    /// whole site with the new index in place of the old one.
+    pub fn take_deferred(&mut self) -> Option<Deferred> {
+        let docs = self.deferred.take()?;
+        let slot = self.search_outputs.clone();
+        Some(Box::new(move || {
+            let outputs = search::build_index(&docs);
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = outputs.clone();
+            outputs
+        }))
+    }
+
+    fn lap(&self, what: &str, t0: Instant) {
+        if self.timings {
+            eprintln!("{what}: {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+
+    /// Builds the whole site in memory. `changed` lists the files that changed since the
+    /// last call (empty: anything may have); only they are read again.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        let t0 = Instant::now();
+        let patched = self.sources.take().and_then(|mut s| (!changed.is_empty() && load::patch(&mut s, &self.root, changed)).then_some(s));
+        let sources = match patched {
+            Some(s) => s,
+            None => load::load(&self.root)?,
+        };
+        self.lap("load", t0);
+        let (book, mut errors) = assemble_partial(&sources);
+        self.sources = Some(sources);
         self.warnings = book.warnings.clone();
+        self.lap("assemble", t0);
         if book.pages.is_empty() {
             return Err(errors);
         }
-        let theme_key = hash_of(&book.templates);
+        let theme_key = hash_of((&book.templates, book.config.site.search));
         if self.theme.as_ref().map(|(k, _)| *k) != Some(theme_key) {
-            self.theme = Some((theme_key, Theme::new(&book.templates, "", Vec::new())?));
+            self.theme = Some((theme_key, Theme::new(&book.templates, book.config.site.search)?));
         }
         // A page's HTML depends on its text and on which pages and files exist.
-        let shape = hash_of((render::urls(&book), book.files.keys().collect::<Vec<_>>(), book.config.html.smart_punctuation));
         let urls = render::urls(&book);
+        let shape = hash_of((&urls, book.files.keys().collect::<Vec<_>>(), book.config.html.smart_punctuation));
+        let keys: Vec<u64> = book.pages.par_iter().map(|p| hash_of((&p.source.text, p.body_start, shape))).collect();
         crate::core::highlight::preload();
-        let rendered: Vec<RenderedPage> = {
-            use rayon::prelude::*;
-            let cached = &self.pages;
-            book.pages
-                .par_iter()
-                .map(|p| {
-                    let key = hash_of((&p.source.text, shape));
-                    match cached.get(&p.rel) {
-                        Some((k, r)) if *k == key => r.clone(),
-                        _ => render::render_markdown(&book, p, &urls),
-                    }
-                })
-                .collect()
-        };
-        self.pages = book
+        let cached = &self.markdown;
+        let rendered: Vec<RenderedPage> = book
             .pages
-            .iter()
-            .zip(&rendered)
-            .map(|(p, r)| (p.rel.clone(), (hash_of((&p.source.text, shape)), r.clone())))
+            .par_iter()
+            .zip(&keys)
+            .map(|(p, key)| match cached.get(&p.rel) {
+                Some((k, r)) if k == key => r.clone(),
+                _ => render::render_markdown(&book, p, &urls),
+            })
             .collect();
+        self.lap("markdown", t0);
+        self.markdown = book.pages.iter().zip(&keys).zip(&rendered).map(|((p, k), r)| (p.rel.clone(), (*k, r.clone()))).collect();
         let theme = &self.theme.as_ref().expect("theme compiled above").1;
         // The verify report is re-read on every build: `serve` shows a fresh run's badges.
         let (report, report_warnings) = crate::io::proof::read_reports(&self.root, &self.verify_reports);
         self.warnings.extend(report_warnings);
-        let outputs = match &report {
+        let result = match &report {
             Some(report) => {
                 let proof = crate::core::proof::site::apply(report, &book, &rendered);
+                // A page's key covers its badges too: a new report re-renders what it changes.
+                let keys: Vec<u64> = keys.iter().zip(&proof.html).map(|(k, html)| hash_of((k, html))).collect();
                 let badged: Vec<RenderedPage> =
                     rendered.iter().zip(proof.html).map(|(r, html)| RenderedPage { html, ..r.clone() }).collect();
                 let last = &proof.last_verified;
-                render::render_site(&book, theme, &badged, &|i| last.get(i).cloned().flatten(), Some(&proof.dashboard))
+                let lv = |i: usize| last.get(i).cloned().flatten();
+                render::render_site_cached(&book, theme, &badged, &lv, Some(&proof.dashboard), Some(&keys), &mut self.pages)
             }
-            None => render::render_site(&book, theme, &rendered, &|_| None, None),
+            None => render::render_site_cached(&book, theme, &rendered, &|_| None, None, Some(&keys), &mut self.pages),
         };
-        self.book = Some(book);
-        match outputs {
-            Ok(o) if errors.is_empty() => Ok(o),
-            Ok(_) => Err(errors),
+        self.lap("pages", t0);
+        let mut outputs = match result {
+            Ok(o) if errors.is_empty() => o,
+            Ok(_) => {
+                self.book = Some(book);
+                return Err(errors);
+            }
             Err(more) => {
                 errors.extend(more);
-                crate::core::diagnostic::sort(&mut errors);
-                Err(errors)
+                diagnostic::sort(&mut errors);
+                self.book = Some(book);
+                return Err(errors);
             }
+        };
+        if book.config.site.search {
+            let docs = render::search_docs(&book, &rendered);
+            let mut current = self.search_outputs.lock().unwrap_or_else(|e| e.into_inner());
+            if self.defer_search && !current.is_empty() {
+                self.deferred = Some(docs);
+            } else {
+                *current = search::build_index(&docs);
+            }
+            outputs.extend(current.iter().cloned());
+            drop(current);
+            self.lap("search", t0);
         }
+        self.book = Some(book);
+        Ok(render::sorted(outputs))
     }
 }

@@ -1,5 +1,6 @@
 //! The command line, as clap derive types. Parsing only; `main.rs` dispatches.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -22,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Render the site (default output: <root>/book, or [build] build-dir)
     Build(BuildArgs),
+    /// Preview the site: serve it from memory, rebuild on save, reload the browser
+    Serve(ServeArgs),
     /// Create a new cookbook: book.toml, content/SUMMARY.md and one recipe
     Init(InitArgs),
     /// Run every `verify` block against the Docker engine and report what still works
@@ -47,6 +50,22 @@ pub struct BuildArgs {
     /// <root>/.cookbook/verify.json; repeat it to merge the reports of CI partitions
     #[arg(long, value_name = "FILE")]
     pub verify_report: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The book's root folder (where book.toml is)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on (0.0.0.0 shares the preview with your network)
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// The port to listen on; when it is taken, the next free one is used
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Open the site in a browser once it is served
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -11,13 +11,18 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { exit::USAGE as u8 } else { exit::OK as u8 });
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE as u8
+            } else {
+                exit::OK as u8
+            });
         }
     };
     let code = match cli.command {
         Command::Build(args) => cmd::build::run(&args),
         Command::Init(args) => cmd::init::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
         Command::Check(args) => cmd::check::run(&args),
         Command::New(args) => cmd::new::run(&args),
         Command::MergeReports(args) => cmd::merge_reports::run(&args),

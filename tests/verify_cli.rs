@@ -16,7 +16,7 @@ fn grammar_and_placeholder_errors_exit_2_and_run_nothing() {
     assert!(stderr.contains("error[verify-block]: `verify` on a `python` block\n --> content/errors.md:7:11"), "{stderr}");
     assert!(stderr.contains("error[verify-placeholder]: placeholder `<MISSING>` has no value\n  --> content/errors.md:12:16"), "{stderr}");
     assert!(stderr.contains("[verify.vars]") && stderr.contains("export MISSING="), "{stderr}");
-    assert!(stderr.contains("error: 3 problems found; nothing was run"), "{stderr}");
+    assert!(stderr.contains("error: 3 errors; nothing was run"), "{stderr}");
     assert!(!book.path().join(".cookbook").exists(), "nothing ran, so no report");
 }
 

@@ -96,6 +96,8 @@ fn every_outcome_of_the_fixture_book() {
     assert_eq!(block("content/03-wrong-exit.md:3")["exit_code"], 3);
     assert_eq!(block("content/12-dead-tag.md:3")["attempts"], 2, "blocked is transient: retried once");
     assert_eq!(block("content/13-gpu.md:5")["needs"], serde_json::json!(["docker", "gpu"]));
+    assert_eq!(block("content/13-gpu.md:17")["missing"], "gpu", "the site badges it `skipped (needs GPU)`");
+    assert_eq!(block("content/13-gpu.md:21")["missing"], serde_json::Value::Null);
     assert_eq!(block("content/01-pass.md:5")["hash"].as_str().unwrap().len(), 64);
     assert_eq!(json["summary"]["pass"], 12);
     assert_eq!(json["host"]["gpu"]["available"], false);

@@ -21,7 +21,12 @@ pub fn run(args: &BuildArgs) -> i32 {
                 eprintln!("error: {msg}");
                 return exit::USAGE;
             }
-            if let Err(e) = crate::io::write::write_site(&out_dir, &outputs) {
+            let t = Instant::now();
+            let written = crate::io::write::write_site(&out_dir, &outputs);
+            if std::env::var_os("COOKBOOK_TIMINGS").is_some() {
+                eprintln!("write: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            }
+            if let Err(e) = written {
                 eprintln!("error: cannot write the site to {}: {e}", out_dir.display());
                 return exit::FAILURE;
             }

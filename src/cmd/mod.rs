@@ -6,4 +6,5 @@ pub mod init;
 pub mod merge_reports;
 pub mod new;
 pub mod report;
+pub mod serve;
 pub mod verify;

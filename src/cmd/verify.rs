@@ -217,12 +217,9 @@ fn missing_requirement(required: &BTreeSet<Need>, caps: Capabilities, host_error
     Some(exit::ENVIRONMENT)
 }
 
-fn print_diags(diags: &[Diagnostic], color: bool) -> i32 {
-    for d in diags {
-        eprintln!("{}\n", d.render(color));
-    }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    eprintln!("error: {errors} problem{} found; nothing was run", if errors == 1 { "" } else { "s" });
+fn print_diags(diags: &[Diagnostic], _color: bool) -> i32 {
+    crate::cmd::report::print(diags);
+    eprintln!("error: {}; nothing was run", crate::cmd::report::counts(diags));
     exit::USAGE
 }
 

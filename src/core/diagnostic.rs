@@ -132,7 +132,11 @@ impl Diagnostic {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let origin = self.location.as_ref().map(|l| l.file.display().to_string());
         // annotate-snippets wants a non-empty underline inside the text; pad an
         // end-of-line caret with a space so it has a character to point at.
@@ -144,7 +148,10 @@ impl Diagnostic {
                     shown.push(' ');
                     range = shown.len() - 1..shown.len();
                 } else {
-                    let next = shown[range.start..].chars().next().map_or(1, char::len_utf8);
+                    let next = shown[range.start..]
+                        .chars()
+                        .next()
+                        .map_or(1, char::len_utf8);
                     range = range.start..range.start + next;
                 }
             }
@@ -188,7 +195,10 @@ impl fmt::Display for Diagnostic {
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col)).unwrap_or_default()
+            d.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.line, l.col))
+                .unwrap_or_default()
         };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });

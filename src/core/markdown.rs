@@ -176,7 +176,12 @@ impl Renderer<'_> {
                 Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
                 Event::Text(ref t) | Event::Code(ref t) => {
                     section.text.push_str(t);
-                    section.text.push(' ');
+                    events.push(event);
+                }
+                Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                    if !section.text.ends_with(' ') && !section.text.is_empty() {
+                        section.text.push(' ');
+                    }
                     events.push(event);
                 }
                 Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {

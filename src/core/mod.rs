@@ -2,6 +2,7 @@
 //! Nothing here touches the filesystem, processes, the network, Docker or the clock.
 
 pub mod book;
+pub mod changes;
 pub mod check;
 pub mod codeblock;
 pub mod config;
@@ -10,14 +11,19 @@ pub mod fence;
 pub mod frontmatter;
 pub mod highlight;
 pub mod include;
+pub mod livereload;
 pub mod markdown;
+pub mod mime;
 pub mod nav;
 pub mod output;
+pub mod preview;
 pub mod proof;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod slug;
 pub mod source;
 pub mod summary;
 pub mod theme;
+pub mod urlpath;
 pub mod verify;

@@ -13,6 +13,7 @@ use super::highlight::escape;
 use super::markdown::{self, Context, RenderedPage};
 use super::nav::{self, root_of, Sidebar};
 use super::output::Output;
+use super::search;
 use super::theme::Theme;
 
 #[derive(Serialize)]
@@ -120,15 +121,45 @@ pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> 
     out
 }
 
+/// Rendered page files from an earlier build, keyed by output path, with the key they were
+/// rendered under: `serve` keeps one between rebuilds so unchanged pages are not re-rendered.
+pub type PageCache = HashMap<String, (u64, Output)>;
+
 /// Everything the site is made of, sorted by path. `last_verified` gives a page's
-/// verification line, if any; `dashboard`, the verification dashboard's article, rendered
-/// as `verification.html` and linked from every page's top bar.
+/// verification line, if any.
 pub fn render_site(
     book: &Book,
     theme: &Theme,
     rendered: &[RenderedPage],
     last_verified: &(dyn Fn(usize) -> Option<String> + Sync),
+) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let mut outputs = render_site_cached(book, theme, rendered, last_verified, None, None, &mut PageCache::new())?;
+    if book.config.site.search {
+        outputs.extend(search::build_index(&search_docs(book, rendered)));
+    }
+    Ok(sorted(outputs))
+}
+
+/// Sorts outputs by path (the site's deterministic order), keeping the first of duplicates.
+pub fn sorted(mut outputs: Vec<Output>) -> Vec<Output> {
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    outputs.dedup_by(|a, b| a.path == b.path);
+    outputs
+}
+
+/// The site without its search index, unsorted. With `page_keys` (one per page: a hash of
+/// what its markdown rendering depends on), pages whose key and whose navigation did not
+/// change are taken from `cache` instead of being rendered again. `dashboard`, the
+/// verification dashboard's article, is rendered as `verification.html` and linked from
+/// every page's top bar.
+pub fn render_site_cached(
+    book: &Book,
+    theme: &Theme,
+    rendered: &[RenderedPage],
+    last_verified: &(dyn Fn(usize) -> Option<String> + Sync),
     dashboard: Option<&str>,
+    page_keys: Option<&[u64]>,
+    cache: &mut PageCache,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
     let mut errors: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
     errors.extend(check_anchors(book, rendered));
@@ -136,36 +167,48 @@ pub fn render_site(
         diagnostic::sort(&mut errors);
         return Err(errors);
     }
+    let shared_nav = book.pages.len() > book.config.site.inline_nav_limit;
+    let nav_key = nav_signature(book);
     let mut depths: Vec<usize> = book.pages.iter().map(|p| p.url.matches('/').count()).collect();
     depths.sort_unstable();
     depths.dedup();
-    let shared_nav = book.pages.len() > book.config.site.inline_nav_limit;
     let sidebars: HashMap<usize, Sidebar> = if shared_nav {
         HashMap::new()
     } else {
         depths.into_iter().map(|d| (d, Sidebar::new(book, &"../".repeat(d)))).collect()
     };
-    let pages: Vec<Result<Output, Diagnostic>> = book
+    let pages: Vec<Result<(u64, Output), Diagnostic>> = book
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
+            let lv = last_verified(i);
+            let key = page_keys.map(|k| hash_of((k[i], nav_key, i, &lv, dashboard.is_some())));
+            if let (Some(key), Some((old, out))) = (key, cache.get(&page.url)) {
+                if *old == key {
+                    return Ok((key, out.clone()));
+                }
+            }
             let sidebar = match sidebars.get(&page.url.matches('/').count()) {
                 Some(s) => s.for_page(i),
                 None => nav::shared_placeholder(&root_of(&page.url)),
             };
-            let lv = last_verified(i);
             let html = render_page(book, theme, page, &rendered[i], sidebar, Place::Book(i), lv.as_deref(), dashboard.is_some())?;
-            Ok(Output::new(page.url.clone(), html))
+            Ok((key.unwrap_or(0), Output::new(page.url.clone(), html)))
         })
         .collect();
     let mut outputs = Vec::with_capacity(pages.len() + 8);
+    let mut fresh = PageCache::with_capacity(pages.len());
     for p in pages {
         match p {
-            Ok(o) => outputs.push(o),
+            Ok((key, o)) => {
+                fresh.insert(o.path.to_string_lossy().into_owned(), (key, o.clone()));
+                outputs.push(o);
+            }
             Err(d) => errors.push(d),
         }
     }
+    *cache = fresh;
     if !errors.is_empty() {
         errors.truncate(1); // one broken template fails every page the same way
         return Err(errors);
@@ -196,9 +239,42 @@ pub fn render_site(
     }
     outputs.extend(theme.assets.iter().cloned());
     outputs.extend(book.static_files().map(|(k, v)| Output::new(k.clone(), v.clone())));
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-    outputs.dedup_by(|a, b| a.path == b.path);
     Ok(outputs)
+}
+
+fn hash_of(value: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// What every page's frame depends on: titles, paths and numbers of all pages, the
+/// navigation tree, and the config.
+fn nav_signature(book: &Book) -> u64 {
+    let pages: Vec<(&str, &str, &[u32])> = book.pages.iter().map(|p| (p.url.as_str(), p.title.as_str(), p.number.as_slice())).collect();
+    let config = serde_json::to_string(&book.config).unwrap_or_default();
+    hash_of((pages, format!("{:?}", book.nav), config))
+}
+
+/// The search documents: one per section (heading to heading) of every page.
+pub fn search_docs(book: &Book, rendered: &[RenderedPage]) -> Vec<search::SearchDoc> {
+    let mut docs = Vec::new();
+    for (page, r) in book.pages.iter().zip(rendered) {
+        for s in &r.sections {
+            docs.push(search::SearchDoc {
+                url: match &s.id {
+                    Some(id) => format!("{}#{id}", page.url),
+                    None => page.url.clone(),
+                },
+                page_title: page.title.clone(),
+                heading_path: s.heading_path.clone(),
+                text: s.text.trim().to_string(),
+                code: s.code.clone(),
+            });
+        }
+    }
+    docs
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -275,11 +351,8 @@ fn render_dashboard(book: &Book, theme: &Theme, html: &str, shared_nav: bool) ->
     page.title = "Verification".into();
     page.url = "verification.html".into();
     page.front = Default::default();
-    let rendered = RenderedPage {
-        html: html.to_string(),
-        // No table of contents: the dashboard's tables want the width.
-        ..Default::default()
-    };
+    // No table of contents: the dashboard's tables want the width.
+    let rendered = RenderedPage { html: html.to_string(), ..Default::default() };
     let sidebar = if shared_nav { nav::shared_placeholder("") } else { Sidebar::new(book, "").html };
     let html = render_page(book, theme, &page, &rendered, sidebar, Place::Extra, None, true)?;
     Ok(Output::new("verification.html", html))

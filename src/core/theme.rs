@@ -15,6 +15,8 @@ const TEMPLATES: &[(&str, &str)] = &[("page.html", include_str!("../../templates
 
 pub const THEME_CSS: &str = include_str!("../../assets/theme.css");
 pub const THEME_JS: &str = include_str!("../../assets/theme.js");
+pub const SEARCH_JS: &str = include_str!("../../assets/search.js");
+pub const SEARCH_CSS: &str = include_str!("../../assets/search.css");
 
 /// Compiled templates plus the static theme files.
 pub struct Theme {
@@ -25,7 +27,7 @@ pub struct Theme {
 
 impl Theme {
     /// Compiles the built-in templates, overridden by `overrides` (the book's templates/).
-    pub fn new(overrides: &BTreeMap<String, Vec<u8>>, extra_css: &str, extra_assets: Vec<Output>) -> Result<Theme, Vec<Diagnostic>> {
+    pub fn new(overrides: &BTreeMap<String, Vec<u8>>, search: bool) -> Result<Theme, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(super::highlight::escape);
@@ -47,11 +49,10 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut assets = vec![
-            Output::new("theme.css", format!("{THEME_CSS}{extra_css}")),
-            Output::new("theme.js", THEME_JS),
-        ];
-        assets.extend(extra_assets);
+        let mut assets = vec![Output::new("theme.css", format!("{THEME_CSS}{SEARCH_CSS}")), Output::new("theme.js", THEME_JS)];
+        if search {
+            assets.push(Output::new("search.js", SEARCH_JS));
+        }
         Ok(Theme { tera, assets })
     }
 }
@@ -90,14 +91,14 @@ mod tests {
 
     #[test]
     fn builtin_templates_compile() {
-        let t = Theme::new(&BTreeMap::new(), "", Vec::new()).unwrap();
+        let t = Theme::new(&BTreeMap::new(), true).unwrap();
         assert!(t.tera.get_template_names().any(|n| n == "page.html"));
-        assert_eq!(t.assets.len(), 2);
+        assert_eq!(t.assets.len(), 3);
     }
 
     #[test]
     fn theme_js_and_css_stay_within_budget() {
-        let total = THEME_CSS.len() + THEME_JS.len();
+        let total = THEME_CSS.len() + THEME_JS.len() + SEARCH_CSS.len() + SEARCH_JS.len();
         assert!(total < 40 * 1024, "theme JS + CSS is {total} bytes; the budget is 40 KB");
     }
 
@@ -105,7 +106,7 @@ mod tests {
     fn a_broken_override_names_its_line() {
         let mut o = BTreeMap::new();
         o.insert("page.html".to_string(), b"<p>\n{{ content | safe }\n".to_vec());
-        let e = Theme::new(&o, "", Vec::new()).err().unwrap();
+        let e = Theme::new(&o, false).err().unwrap();
         eprintln!("{:?}", e[0].location); assert_eq!(e[0].position().unwrap(), "templates/page.html:2:19", "{}", e[0]);
         assert!(e[0].to_string().contains("2 | {{ content | safe }"), "{}", e[0]);
     }

@@ -38,12 +38,24 @@ pub struct Engine {
 
 impl Engine {
     /// Connects as the docker CLI does: `DOCKER_HOST` (unix://, tcp://, http://) or the
-    /// local socket. Nothing is sent until [`Engine::preflight`].
+    /// local socket. Docker CLI contexts are not read (bollard has no support for them).
+    /// Nothing is sent until [`Engine::preflight`].
     pub fn connect() -> Result<Engine, DockerError> {
         let host = std::env::var("DOCKER_HOST")
             .ok()
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| "unix:///var/run/docker.sock".into());
+        // bollard is built without its `ssl` feature: a TLS engine would get plain HTTP and
+        // answer with a confusing error, so say what is missing instead.
+        let tls = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty() && v != "0");
+        if tls || host.starts_with("https://") {
+            return Err(DockerError::Connect {
+                host,
+                message: "TLS engines (DOCKER_TLS_VERIFY, https://) are not supported by this build; \
+                          reach the engine through its unix socket or an SSH tunnel to it"
+                    .into(),
+            });
+        }
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -36,6 +36,47 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     Ok(Sources { root: root.to_path_buf(), config, src_dir, files, templates, warnings })
 }
 
+/// Brings `sources` up to date with the files in `changed` (absolute paths) by reading only
+/// those. Returns `false` when that is not enough (book.toml, a folder, a symlink, a path
+/// outside the sources changed): the caller then loads everything again.
+pub fn patch(sources: &mut Sources, root: &Path, changed: &[PathBuf]) -> bool {
+    for path in changed {
+        let Ok(rel) = path.strip_prefix(root) else { return false };
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let Some(top) = parts.next() else { return false };
+        let rest: Vec<String> = parts.collect();
+        let map = if top == sources.src_dir && !sources.src_dir.contains('/') {
+            &mut sources.files
+        } else if top == "templates" {
+            &mut sources.templates
+        } else {
+            return false;
+        };
+        if rest.is_empty() {
+            return false;
+        }
+        if rest.iter().any(|p| p.starts_with('.')) {
+            continue;
+        }
+        let key = rest.join("/");
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.is_file() => match std::fs::read(path) {
+                Ok(bytes) => {
+                    map.insert(key, bytes);
+                }
+                Err(_) => return false,
+            },
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let under = format!("{key}/");
+                map.retain(|k, _| *k != key && !k.starts_with(&under));
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
 /// `[book] src` without parsing the whole config: `content` when that folder exists, else
 /// mdBook's default `src`. A malformed book.toml is reported later, by `assemble`.
 fn source_dir(root: &Path, config: Option<&SourceFile>) -> String {

@@ -1,10 +1,15 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
 
 pub mod atomic;
+pub mod browser;
 pub mod docker;
+pub mod interrupt;
 pub mod links;
+pub mod live;
 pub mod load;
 pub mod proof;
 pub mod runner;
+pub mod server;
 pub mod shell;
+pub mod watch;
 pub mod write;

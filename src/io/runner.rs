@@ -262,27 +262,20 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
 }
 
 fn finish(settings: &Settings, block: &VerifyBlock, verdict: Verdict, duration: Duration, exit_code: Option<i32>, output: String, attempts: u32) -> BlockResult {
-    let fails_run = fails_run(settings, block, &verdict);
+    let fails_run = fails_run(settings, &verdict);
     BlockResult { block: block.clone(), verdict, duration, exit_code, output, leaked: Vec::new(), attempts, fails_run }
 }
 
 /// Whether a verdict fails the run under these settings.
-fn fails_run(settings: &Settings, block: &VerifyBlock, v: &Verdict) -> bool {
+fn fails_run(settings: &Settings, v: &Verdict) -> bool {
     match v.outcome {
         Outcome::Fail | Outcome::Stale | Outcome::Timeout => true,
         Outcome::Leaked => settings.strict,
         Outcome::Pass => false,
-        Outcome::Skipped | Outcome::Blocked => {
-            if block.attrs.skip || v.reason.starts_with("not run") || v.reason.starts_with("interrupted") {
-                return false;
-            }
-            let gpu = v.reason.contains("GPU");
-            let docker = v.reason.contains("Docker engine") || v.reason.contains("Docker daemon") || v.reason.contains("needs Docker");
-            let registry = v.outcome == Outcome::Blocked && !docker;
-            (gpu && settings.required.contains(&Need::Gpu))
-                || (docker && settings.required.contains(&Need::Docker))
-                || (registry && (settings.required.contains(&Need::Registry) || settings.required.contains(&Need::Network)))
-        }
+        // Only for the capability that was missing: `skip` and "not run" have none.
+        Outcome::Skipped | Outcome::Blocked => v.missing.is_some_and(|need| {
+            settings.required.contains(&need) || need == Need::Network && settings.required.contains(&Need::Registry)
+        }),
     }
 }
 

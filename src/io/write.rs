@@ -14,12 +14,29 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> io::Result<()> {
     fs::create_dir_all(parent)?;
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "book".into());
     let staging = tempfile::Builder::new().prefix(&format!(".{name}.new-")).tempdir_in(parent)?;
-    for out in outputs {
-        let path = safe_join(staging.path(), &out.path)?;
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p)?;
-        }
-        fs::write(&path, &out.bytes)?;
+    // Folders first, then the files in parallel: creating files dominates on most disks.
+    let mut dirs: Vec<PathBuf> = outputs.iter().filter_map(|o| o.path.parent().map(Path::to_path_buf)).collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(safe_join(staging.path(), d)?)?;
+    }
+    {
+        use rayon::prelude::*;
+        let old_site = dir.is_dir().then_some(dir);
+        outputs.par_iter().try_for_each(|out| {
+            let target = safe_join(staging.path(), &out.path)?;
+            // A file the previous site already has, byte for byte, is linked rather than
+            // written: cheaper on most file systems, and the old site is removed right after.
+            if let Some(old) = old_site.map(|d| d.join(&out.path)) {
+                let same = fs::metadata(&old).is_ok_and(|m| m.is_file() && m.len() == out.bytes.len() as u64)
+                    && fs::read(&old).is_ok_and(|b| *b == *out.bytes);
+                if same && fs::hard_link(&old, &target).is_ok() {
+                    return Ok(());
+                }
+            }
+            fs::write(target, &*out.bytes)
+        })?;
     }
     let staged = staging.keep();
     let result = swap_into_place(&staged, dir);

@@ -80,6 +80,12 @@ impl Browser {
         self.rt.block_on(self.client.execute_async(script, args)).unwrap_or_else(|e| panic!("async script failed: {e}"))
     }
 
+    /// The page's visible text.
+    pub fn text(&self) -> String {
+        let v = self.execute("return document.body ? document.body.innerText : '';", vec![]);
+        v.as_str().unwrap_or_default().to_string()
+    }
+
     pub fn screenshot(&self, path: &std::path::Path) {
         let png = self.rt.block_on(self.client.screenshot()).expect("screenshot");
         std::fs::write(path, png).unwrap();

@@ -338,4 +338,24 @@ mod tests {
             let _ = extract_str(t);
         }
     }
+
+    proptest::proptest! {
+        /// Markdown made of fences, quotes, lists and attributes never makes extraction panic.
+        #[test]
+        fn never_panics(text in "((```|~~~|> |\\* |  |bash|console|verify|output|text|exit=|timeout=|needs=|<A>|\\$ |é|\r|\n|x){0,40})") {
+            let src = SourceFile::new("p.md", text.clone());
+            for start in [0, text.len() / 2, text.len()] {
+                let start = (0..=start).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                let (blocks, diags) = extract(&src, start);
+                for d in &diags {
+                    let _ = d.render(false);
+                }
+                for b in &blocks {
+                    if let Some(span) = b.expected.as_ref().and_then(|e| e.span.clone()) {
+                        proptest::prop_assert!(text.get(span).is_some());
+                    }
+                }
+            }
+        }
+    }
 }

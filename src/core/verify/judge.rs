@@ -69,11 +69,20 @@ pub struct Verdict {
     pub reason: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// For skipped and blocked: the capability that was missing (`--require` turns
+    /// these into failures).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Need>,
 }
 
 impl Verdict {
     pub fn new(outcome: Outcome, reason: impl Into<String>) -> Verdict {
-        Verdict { outcome, reason: reason.into(), diff: None }
+        Verdict { outcome, reason: reason.into(), diff: None, missing: None }
+    }
+
+    fn lacking(mut self, need: Need) -> Verdict {
+        self.missing = Some(need);
+        self
     }
 }
 
@@ -83,10 +92,10 @@ pub fn before_run(attrs: &Attrs, caps: Capabilities) -> Option<Verdict> {
         return Some(Verdict::new(Outcome::Skipped, "marked `skip`"));
     }
     if attrs.needs.contains(&Need::Gpu) && !caps.gpu {
-        return Some(Verdict::new(Outcome::Skipped, "needs a GPU; this host has none"));
+        return Some(Verdict::new(Outcome::Skipped, "needs a GPU; this host has none").lacking(Need::Gpu));
     }
     if attrs.needs.contains(&Need::Docker) && !caps.docker {
-        return Some(Verdict::new(Outcome::Blocked, "needs Docker; no engine is reachable"));
+        return Some(Verdict::new(Outcome::Blocked, "needs Docker; no engine is reachable").lacking(Need::Docker));
     }
     None
 }
@@ -101,18 +110,18 @@ const STALE: &[&str] = &[
 ];
 
 /// Texts that mean the environment, not the docs, stopped the block.
-const BLOCKED: &[(&str, &str)] = &[
-    ("toomanyrequests", "the registry's pull rate limit was hit"),
-    ("pull rate limit", "the registry's pull rate limit was hit"),
-    ("Cannot connect to the Docker daemon", "the Docker daemon is not reachable"),
-    ("no such host", "the registry is unreachable (name lookup failed)"),
-    ("Temporary failure in name resolution", "the registry is unreachable (name lookup failed)"),
-    ("server misbehaving", "the registry is unreachable (name lookup failed)"),
-    ("dial tcp", "the registry is unreachable"),
-    ("i/o timeout", "the registry is unreachable (timed out)"),
-    ("TLS handshake timeout", "the registry is unreachable (timed out)"),
-    ("network is unreachable", "the network is unreachable"),
-    ("connection refused", "a connection was refused"),
+const BLOCKED: &[(&str, &str, Need)] = &[
+    ("toomanyrequests", "the registry's pull rate limit was hit", Need::Registry),
+    ("pull rate limit", "the registry's pull rate limit was hit", Need::Registry),
+    ("Cannot connect to the Docker daemon", "the Docker daemon is not reachable", Need::Docker),
+    ("no such host", "the registry is unreachable (name lookup failed)", Need::Registry),
+    ("Temporary failure in name resolution", "the registry is unreachable (name lookup failed)", Need::Registry),
+    ("server misbehaving", "the registry is unreachable (name lookup failed)", Need::Registry),
+    ("dial tcp", "the registry is unreachable", Need::Registry),
+    ("i/o timeout", "the registry is unreachable (timed out)", Need::Registry),
+    ("TLS handshake timeout", "the registry is unreachable (timed out)", Need::Registry),
+    ("network is unreachable", "the network is unreachable", Need::Network),
+    ("connection refused", "a connection was refused", Need::Network),
 ];
 
 /// Judges a block that ran. `expected` has placeholders substituted already.
@@ -156,6 +165,7 @@ pub fn judge(attrs: &Attrs, expected: Option<&str>, seen: &Observed, caps: Capab
             outcome: Outcome::Fail,
             reason: "output differs from the expected output".into(),
             diff: Some(elide::diff(expected, actual)),
+            missing: None,
         }
     }
 }
@@ -163,12 +173,12 @@ pub fn judge(attrs: &Attrs, expected: Option<&str>, seen: &Observed, caps: Capab
 /// Stale, blocked or skipped-for-GPU from the error text alone, if it says so.
 pub fn classify_error(text: &str, caps: Capabilities) -> Option<Verdict> {
     if text.contains("could not select device driver") && text.contains("gpu") && !caps.gpu {
-        return Some(Verdict::new(Outcome::Skipped, "needs a GPU: the engine has no GPU device driver"));
+        return Some(Verdict::new(Outcome::Skipped, "needs a GPU: the engine has no GPU device driver").lacking(Need::Gpu));
     }
     let quote = |needle: &str| quote_line(text, needle);
-    for (needle, why) in BLOCKED {
+    for (needle, why, need) in BLOCKED {
         if text.contains(needle) {
-            return Some(Verdict::new(Outcome::Blocked, format!("{why}: {}", quote(needle))));
+            return Some(Verdict::new(Outcome::Blocked, format!("{why}: {}", quote(needle))).lacking(*need));
         }
     }
     let dead_manifest = text.contains("manifest for ") && text.contains(" not found");
@@ -247,6 +257,9 @@ mod tests {
         let v = judge(&a, None, &seen(125, offline), NO_GPU);
         assert_eq!(v.outcome, Outcome::Blocked);
         assert!(v.reason.starts_with("the registry is unreachable (name lookup failed): docker: Error"), "{}", v.reason);
+        assert_eq!(v.missing, Some(Need::Registry));
+        assert_eq!(judge(&a, None, &seen(125, gpu), NO_GPU).missing, Some(Need::Gpu));
+        assert_eq!(judge(&a, None, &seen(1, daemon), NO_GPU).missing, Some(Need::Docker));
         let flag = "unknown flag: --gpu\nSee 'docker run --help'.";
         assert_eq!(judge(&a, None, &seen(125, flag), NO_GPU).outcome, Outcome::Stale);
         // A block expected to fail is judged on its exit status, not on the error text.

@@ -1,0 +1,77 @@
+//! Search index benchmark: builds the index of 1,000 and 10,000 synthetic pages and prints
+//! its total bytes, its build time, and the bytes a query makes the browser download —
+//! counted by running the real client (`assets/search.js`) under Node on the written files,
+//! so it fetches exactly what a browser would. Run:
+//! `cargo run --example search-bench [-- PAGES... [--query Q]]`.
+
+mod corpus;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use cookbook::core::search::build_index;
+
+fn main() {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let query = match args.iter().position(|a| a == "--query") {
+        Some(i) => {
+            let q = args.remove(i + 1);
+            args.remove(i);
+            q
+        }
+        None => "shm size".to_string(),
+    };
+    let sizes: Vec<usize> =
+        if args.is_empty() { vec![1_000, 10_000] } else { args.iter().map(|a| a.parse().unwrap()).collect() };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    println!(
+        "pages  sections  files  index bytes  build s (cpu s)  query {query:?}: bytes (manifest + shards in n + docs in n)"
+    );
+    for pages in sizes {
+        let docs = corpus::docs(pages);
+        let (start, cpu0) = (Instant::now(), cpu_seconds());
+        let files = build_index(&docs);
+        let (secs, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
+        let total: usize = files.iter().map(|f| f.bytes.len()).sum();
+        let dir = root.join("target/search-bench").join(pages.to_string());
+        write(&dir, &files);
+        let fetched = measure(root, &dir, &query).unwrap_or_else(|e| format!("n/a ({e})"));
+        println!(
+            "{pages:>5}  {:>8}  {:>5}  {total:>11}  {secs:>7.2} ({cpu:>5.2})  {fetched}",
+            docs.len(),
+            files.len()
+        );
+    }
+}
+
+/// CPU time of this process so far: on a shared machine, wall time measures the neighbours.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct we pass.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+fn write(dir: &PathBuf, files: &[cookbook::core::output::Output]) {
+    let _ = std::fs::remove_dir_all(dir);
+    for f in files {
+        let path = dir.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &f.bytes).unwrap();
+    }
+}
+
+fn measure(root: &Path, dir: &Path, query: &str) -> Result<String, String> {
+    let out = Command::new("node")
+        .arg(root.join("benches/search/measure.mjs"))
+        .arg(dir)
+        .arg(query)
+        .output()
+        .map_err(|e| format!("node: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}

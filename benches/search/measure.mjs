@@ -1,0 +1,36 @@
+// Runs the search client on a written index and prints what one query downloads:
+// `node benches/search/measure.mjs DIR "shm size"`. The loader reads the same files a
+// browser's <script> tags would fetch and counts their bytes.
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { fileURLToPath } from 'node:url';
+
+const [dir, query = 'shm size'] = process.argv.slice(2);
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ctx = vm.createContext({});
+vm.runInContext(fs.readFileSync(path.join(repo, 'assets/search.js'), 'utf8'), ctx);
+const fetched = [];
+const load = (id) => {
+  const code = fs.readFileSync(path.join(dir, 'search', id + '.js'), 'utf8');
+  fetched.push([id, Buffer.byteLength(code)]);
+  let data;
+  vm.runInNewContext(code, { cookbookSearch: { add: (i, d) => { if (i === id) data = d; } } });
+  return data;
+};
+const engine = ctx.cookbookSearch.createEngine(load);
+let t0 = performance.now();
+const out = await engine.search(query);
+const ms = performance.now() - t0;
+t0 = performance.now(); // again, shards cached: the time to answer once they have arrived
+await engine.search(query);
+const warm = performance.now() - t0;
+const sum = (p) => fetched.filter(([id]) => p(id)).reduce((a, [, n]) => a + n, 0);
+const client = fs.statSync(path.join(repo, 'assets/search.js')).size;
+const total = sum(() => true);
+console.log(
+  `${total} (${sum((id) => id === 'index')} + ${sum((id) => id.startsWith('t/'))} in ` +
+  `${fetched.filter(([id]) => id.startsWith('t/')).length} + ${sum((id) => id.startsWith('d/'))} in ` +
+  `${fetched.filter(([id]) => id.startsWith('d/')).length}); +${client} client = ${total + client}; ` +
+  `${out.results.length} shown; first ${out.results[0]?.url ?? '-'}; ${ms.toFixed(0)} ms in node (${warm.toFixed(0)} ms with shards loaded)`
+);

@@ -1,0 +1,64 @@
+//! The repository's own cookbook ("Docker for deep learning") is kept true by its verifier:
+//! it builds without a warning, and `cookbook verify` passes every block a plain engine can
+//! check (GPU blocks are skipped and registry blocks blocked here, never failed).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::*;
+
+/// A copy of book.toml and content/, so runs write their reports outside the repository.
+fn bundled_copy() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("book.toml"), dir.path().join("book.toml")).unwrap();
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.unwrap();
+        let target = dir.path().join(entry.path().strip_prefix(repo).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn the_bundled_cookbook_builds_without_warnings() {
+    let book = bundled_copy();
+    let out = cookbook(&["build", "--root", &path_str(book.path())]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn every_block_of_the_bundled_cookbook_holds() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("every_block_of_the_bundled_cookbook_holds") else { return };
+    let book = bundled_copy();
+    let out = cookbook(&["verify", "--root", &path_str(book.path()), "--require", "docker"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "stdout:\n{stdout}\nstderr:\n{}", text(&out.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(book.path().join(".cookbook/verify.json")).unwrap()).unwrap();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for block in json["blocks"].as_array().unwrap() {
+        let outcome = block["outcome"].as_str().unwrap().to_string();
+        let needs: Vec<&str> = block["needs"].as_array().unwrap().iter().filter_map(|n| n.as_str()).collect();
+        let at = format!("{}:{}", block["file"].as_str().unwrap(), block["line"]);
+        match outcome.as_str() {
+            "pass" => {}
+            "skipped" => assert!(needs.contains(&"gpu") || block["reason"].as_str().unwrap_or("").contains("skip"), "{at} skipped: {block}"),
+            "blocked" => assert!(needs.contains(&"registry") || needs.contains(&"network"), "{at} blocked without needs=registry: {block}"),
+            other => panic!("{at}: {other}: {block}"),
+        }
+        *counts.entry(outcome).or_default() += 1;
+    }
+    eprintln!("bundled cookbook: {counts:?}");
+    assert!(counts.get("pass").copied().unwrap_or(0) >= 40, "{counts:?}");
+    assert!(!stdout.contains("leaked"), "a page leaves resources behind:\n{stdout}");
+}
