@@ -38,6 +38,8 @@ pub struct BuildSession {
     search_outputs: Arc<Mutex<Vec<Output>>>,
     deferred: Option<Vec<SearchDoc>>,
     timings: bool,
+    /// `--verify-report` files; empty means `<root>/.cookbook/verify.json` if it exists.
+    verify_reports: Vec<PathBuf>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -60,7 +62,13 @@ impl BuildSession {
             search_outputs: Arc::default(),
             deferred: None,
             timings: std::env::var_os("COOKBOOK_TIMINGS").is_some(),
+            verify_reports: Vec::new(),
         }
+    }
+
+    /// Badges the site from these verify reports (merged) instead of the default one.
+    pub fn set_verify_reports(&mut self, paths: Vec<PathBuf>) {
+        self.verify_reports = paths;
     }
 
     /// Serve the previous search index while the new one is built by `take_deferred`.
@@ -146,7 +154,22 @@ impl BuildSession {
         self.lap("markdown", t0);
         self.markdown = book.pages.iter().zip(&keys).zip(&rendered).map(|((p, k), r)| (p.rel.clone(), (*k, r.clone()))).collect();
         let theme = &self.theme.as_ref().expect("theme compiled above").1;
-        let result = render::render_site_cached(&book, theme, &rendered, &|_| None, Some(&keys), &mut self.pages);
+        // The verify report is re-read on every build: `serve` shows a fresh run's badges.
+        let (report, report_warnings) = crate::io::proof::read_reports(&self.root, &self.verify_reports);
+        self.warnings.extend(report_warnings);
+        let result = match &report {
+            Some(report) => {
+                let proof = crate::core::proof::site::apply(report, &book, &rendered);
+                // A page's key covers its badges too: a new report re-renders what it changes.
+                let keys: Vec<u64> = keys.iter().zip(&proof.html).map(|(k, html)| hash_of((k, html))).collect();
+                let badged: Vec<RenderedPage> =
+                    rendered.iter().zip(proof.html).map(|(r, html)| RenderedPage { html, ..r.clone() }).collect();
+                let last = &proof.last_verified;
+                let lv = |i: usize| last.get(i).cloned().flatten();
+                render::render_site_cached(&book, theme, &badged, &lv, Some(&proof.dashboard), Some(&keys), &mut self.pages)
+            }
+            None => render::render_site_cached(&book, theme, &rendered, &|_| None, None, Some(&keys), &mut self.pages),
+        };
         self.lap("pages", t0);
         let mut outputs = match result {
             Ok(o) if errors.is_empty() => o,

@@ -29,6 +29,13 @@ pub enum Command {
     Init(InitArgs),
     /// Run every `verify` block against the Docker engine and report what still works
     Verify(VerifyArgs),
+    /// Find broken links, anchors and images, orphan pages, and verify blocks that would
+    /// fail or misbehave, without running anything
+    Check(CheckArgs),
+    /// Add a recipe from a template and list it in SUMMARY.md
+    New(NewArgs),
+    /// Combine the JSON verify reports of CI partitions into one, for `cookbook build`
+    MergeReports(MergeReportsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -39,6 +46,10 @@ pub struct BuildArgs {
     /// Where to write the site (default: <root>/<build-dir>)
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Badge verify blocks from this JSON verify report instead of
+    /// <root>/.cookbook/verify.json; repeat it to merge the reports of CI partitions
+    #[arg(long, value_name = "FILE")]
+    pub verify_report: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -118,4 +129,42 @@ pub enum ReportFormat {
     Human,
     Github,
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The recipe's file name without `.md`, folders allowed: `shm-size`, `gpu/cuda-images`
+    pub slug: String,
+    /// Its title (default: from the slug)
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The book's root folder (where book.toml is)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// The book's root folder (where book.toml is)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Also request every http(s) link and image and report those that fail
+    #[arg(long)]
+    pub external: bool,
+    /// With --external: links requested at once
+    #[arg(long, short = 'j', default_value_t = 8)]
+    pub jobs: usize,
+    /// With --external: how long one link may take
+    #[arg(long, value_name = "DUR", default_value = "10s")]
+    pub timeout: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeReportsArgs {
+    /// The reports to merge (`cookbook verify --json FILE` of each partition)
+    #[arg(value_name = "IN", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the merged report (`cookbook build` reads .cookbook/verify.json)
+    #[arg(long, value_name = "FILE", default_value = ".cookbook/verify.json")]
+    pub out: PathBuf,
 }

@@ -23,6 +23,9 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(&args),
         Command::Verify(args) => cmd::verify::run(&args),
         Command::Serve(args) => cmd::serve::run(&args),
+        Command::Check(args) => cmd::check::run(&args),
+        Command::New(args) => cmd::new::run(&args),
+        Command::MergeReports(args) => cmd::merge_reports::run(&args),
     };
     ExitCode::from(code as u8)
 }

@@ -81,7 +81,10 @@ fn check_sites(sites: &[PathBuf]) {
 fn no_axe_violations_in_light_or_dark() {
     let book = TestBook::new("site");
     book.run(["build"]).success();
-    let mut sites = vec![book.path("book")];
+    // Verify badges, "last verified" lines and the verification dashboard.
+    let proof = TestBook::new("proof/badges");
+    proof.run(["build"]).success();
+    let mut sites = vec![book.path("book"), proof.path("book")];
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bundled = TestBook::empty();
     if repo.join("content/SUMMARY.md").exists() {

@@ -11,6 +11,7 @@ use crate::exit;
 pub fn run(args: &BuildArgs) -> i32 {
     let started = Instant::now();
     let mut session = BuildSession::new(&args.root);
+    session.set_verify_reports(args.verify_report.clone());
     let result = session.rebuild(&[]);
     let out_dir = out_dir(args, &session);
     match result {

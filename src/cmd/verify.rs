@@ -17,7 +17,7 @@ use crate::core::verify::judge::Capabilities;
 use crate::core::verify::plan::{self, Filter, PagePlan, Partition};
 use crate::core::verify::report::{github, human, json, junit};
 use crate::core::verify::result::{rfc3339, BlockResult, RunReport};
-use crate::core::verify::{block, judge::Outcome, placeholder, update};
+use crate::core::verify::{judge::Outcome, update};
 use crate::exit;
 use crate::io::docker::Engine;
 use crate::io::{atomic, runner, shell};
@@ -43,7 +43,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     }
     let cfg = &book.config.verify;
     let Resolved { timeout, required, partition, format } = resolve(args, cfg)?;
-    let (pages, diags) = build_plan(&book, timeout);
+    let (pages, diags) = plan::from_book(&book, timeout);
     if diagnostic::has_errors(&diags) {
         return Ok(print_diags(&diags, color));
     }
@@ -181,46 +181,6 @@ fn exit_code(report: &RunReport) -> i32 {
     } else {
         exit::OK
     }
-}
-
-/// Pages and blocks with placeholders substituted; grammar and placeholder errors.
-fn build_plan(book: &crate::core::book::Book, timeout: Duration) -> (Vec<PagePlan>, Vec<Diagnostic>) {
-    let mut pages = Vec::new();
-    let mut diags = Vec::new();
-    for (index, page) in book.pages.iter().enumerate() {
-        let src = &page.source;
-        let (mut blocks, mut d) = block::extract(src, page.body_start);
-        diags.append(&mut d);
-        let mut vars = book.config.verify.vars.clone();
-        vars.extend(page.front.verify.vars.clone());
-        let mut exported = BTreeSet::new();
-        for b in &mut blocks {
-            match placeholder::substitute(&b.code, &vars, &exported, false) {
-                Ok(s) => b.script = s,
-                Err(missing) => {
-                    for m in missing {
-                        let d = Diagnostic::error("verify-placeholder", format!("placeholder `<{}>` has no value", m.name));
-                        let d = match b.code_start {
-                            Some(at) => d.at(src, at + m.span.start..at + m.span.end),
-                            None => d.at_line(src, b.line),
-                        };
-                        diags.push(
-                            d.label("no value for this placeholder").help(format!(
-                                "set it in book.toml under [verify.vars] (`{0} = \"…\"`), in the page's front matter \
-                                 ([verify.vars] {0} = \"…\"), or export it in an earlier verify block (`export {0}=…`)",
-                                m.name
-                            )),
-                        );
-                    }
-                }
-            }
-            exported.extend(placeholder::exports(&b.code));
-        }
-        let page_timeout = page.front.verify.timeout.as_deref().and_then(parse_duration).unwrap_or(timeout);
-        pages.push(PagePlan { file: src.path.clone(), index, blocks, vars, timeout: page_timeout, skip: page.front.verify.skip });
-    }
-    diagnostic::sort(&mut diags);
-    (pages, diags)
 }
 
 fn parse_required(words: &[String]) -> anyhow::Result<BTreeSet<Need>> {

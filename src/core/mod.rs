@@ -3,6 +3,7 @@
 
 pub mod book;
 pub mod changes;
+pub mod check;
 pub mod codeblock;
 pub mod config;
 pub mod diagnostic;
@@ -16,7 +17,9 @@ pub mod mime;
 pub mod nav;
 pub mod output;
 pub mod preview;
+pub mod proof;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod slug;
 pub mod source;

@@ -50,6 +50,19 @@ struct PageContext<'a> {
     extra_css: &'a [String],
     extra_js: &'a [String],
     last_verified: Option<&'a str>,
+    /// Whether the site has a verification dashboard to link to.
+    verification: bool,
+}
+
+/// Which kind of page `render_page` renders.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// A page of the book, by index.
+    Book(usize),
+    /// `404.html`: absolute links through `<base>`, since it is served at any depth.
+    NotFound,
+    /// A page the site adds at the top level (`verification.html`).
+    Extra,
 }
 
 /// Output paths of every page, keyed by source path.
@@ -120,7 +133,7 @@ pub fn render_site(
     rendered: &[RenderedPage],
     last_verified: &(dyn Fn(usize) -> Option<String> + Sync),
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let mut outputs = render_site_cached(book, theme, rendered, last_verified, None, &mut PageCache::new())?;
+    let mut outputs = render_site_cached(book, theme, rendered, last_verified, None, None, &mut PageCache::new())?;
     if book.config.site.search {
         outputs.extend(search::build_index(&search_docs(book, rendered)));
     }
@@ -136,12 +149,15 @@ pub fn sorted(mut outputs: Vec<Output>) -> Vec<Output> {
 
 /// The site without its search index, unsorted. With `page_keys` (one per page: a hash of
 /// what its markdown rendering depends on), pages whose key and whose navigation did not
-/// change are taken from `cache` instead of being rendered again.
+/// change are taken from `cache` instead of being rendered again. `dashboard`, the
+/// verification dashboard's article, is rendered as `verification.html` and linked from
+/// every page's top bar.
 pub fn render_site_cached(
     book: &Book,
     theme: &Theme,
     rendered: &[RenderedPage],
     last_verified: &(dyn Fn(usize) -> Option<String> + Sync),
+    dashboard: Option<&str>,
     page_keys: Option<&[u64]>,
     cache: &mut PageCache,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
@@ -167,7 +183,7 @@ pub fn render_site_cached(
         .enumerate()
         .map(|(i, page)| {
             let lv = last_verified(i);
-            let key = page_keys.map(|k| hash_of((k[i], nav_key, i, &lv)));
+            let key = page_keys.map(|k| hash_of((k[i], nav_key, i, &lv, dashboard.is_some())));
             if let (Some(key), Some((old, out))) = (key, cache.get(&page.url)) {
                 if *old == key {
                     return Ok((key, out.clone()));
@@ -177,7 +193,7 @@ pub fn render_site_cached(
                 Some(s) => s.for_page(i),
                 None => nav::shared_placeholder(&root_of(&page.url)),
             };
-            let html = render_page(book, theme, page, &rendered[i], sidebar, Some(i), lv.as_deref())?;
+            let html = render_page(book, theme, page, &rendered[i], sidebar, Place::Book(i), lv.as_deref(), dashboard.is_some())?;
             Ok((key.unwrap_or(0), Output::new(page.url.clone(), html)))
         })
         .collect();
@@ -206,7 +222,10 @@ pub fn render_site_cached(
             outputs.push(copy);
         }
     }
-    outputs.push(render_404(book, theme).map_err(|d| vec![d])?);
+    outputs.push(render_404(book, theme, dashboard.is_some()).map_err(|d| vec![d])?);
+    if let Some(html) = dashboard {
+        outputs.push(render_dashboard(book, theme, html, shared_nav).map_err(|d| vec![d])?);
+    }
     if shared_nav {
         let (js, page) = nav::shared_files(book);
         outputs.push(Output::new("toc.js", js));
@@ -258,16 +277,22 @@ pub fn search_docs(book: &Book, rendered: &[RenderedPage]) -> Vec<search::Search
     docs
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_page(
     book: &Book,
     theme: &Theme,
     page: &Page,
     r: &RenderedPage,
     sidebar: String,
-    index: Option<usize>,
+    place: Place,
     last_verified: Option<&str>,
+    verification: bool,
 ) -> Result<String, Diagnostic> {
     let cfg = &book.config;
+    let index = match place {
+        Place::Book(i) => Some(i),
+        _ => None,
+    };
     let prev = index.and_then(|i| i.checked_sub(1)).map(|j| &book.pages[j]);
     let next = index.and_then(|i| book.pages.get(i + 1));
     let ctx = PageContext {
@@ -276,19 +301,20 @@ fn render_page(
         page_title: &page.title,
         description: page.front.description.as_deref().or(cfg.book.description.as_deref()),
         root: if index.is_some() { root_of(&page.url) } else { String::new() },
-        base: if index.is_none() { cfg.html.site_url.as_deref() } else { None },
+        base: if place == Place::NotFound { cfg.html.site_url.as_deref() } else { None },
         default_theme: cfg.html.default_theme.as_deref().filter(|t| *t == "light" || *t == "dark"),
         content: &r.html,
         sidebar,
         toc: r.headings.iter().filter(|h| (2..=3).contains(&h.level)).map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text }).collect(),
         prev: prev.map(|p| Link { title: &p.title, url: &p.url }),
         next: next.map(|p| Link { title: &p.title, url: &p.url }),
-        edit_url: cfg.html.edit_url_template.as_ref().map(|t| t.replace("{path}", &page.source.path.to_string_lossy().replace('\\', "/"))),
+        edit_url: cfg.html.edit_url_template.as_ref().filter(|_| place != Place::Extra).map(|t| t.replace("{path}", &page.source.path.to_string_lossy().replace('\\', "/"))),
         repo_url: cfg.html.git_repository_url.as_deref(),
         search: cfg.site.search,
         extra_css: &cfg.html.additional_css,
         extra_js: &cfg.html.additional_js,
         last_verified,
+        verification,
     };
     let context = tera::Context::from_serialize(&ctx).map_err(|e| Diagnostic::error("template", e.to_string()))?;
     theme.tera.render("page.html", &context).map_err(|e| {
@@ -296,7 +322,7 @@ fn render_page(
     })
 }
 
-fn render_404(book: &Book, theme: &Theme) -> Result<Output, Diagnostic> {
+fn render_404(book: &Book, theme: &Theme, verification: bool) -> Result<Output, Diagnostic> {
     let (page, rendered) = match &book.page_404 {
         Some(p) => {
             let r = render_markdown(book, p, &urls(book));
@@ -315,8 +341,21 @@ fn render_404(book: &Book, theme: &Theme) -> Result<Output, Diagnostic> {
         }
     };
     let sidebar = Sidebar::new(book, "").html;
-    let html = render_page(book, theme, &page, &rendered, sidebar, None, None)?;
+    let html = render_page(book, theme, &page, &rendered, sidebar, Place::NotFound, None, verification)?;
     Ok(Output::new("404.html", html))
+}
+
+/// `verification.html`: the dashboard's article in the page template, at the top level.
+fn render_dashboard(book: &Book, theme: &Theme, html: &str, shared_nav: bool) -> Result<Output, Diagnostic> {
+    let mut page = book.pages[0].clone();
+    page.title = "Verification".into();
+    page.url = "verification.html".into();
+    page.front = Default::default();
+    // No table of contents: the dashboard's tables want the width.
+    let rendered = RenderedPage { html: html.to_string(), ..Default::default() };
+    let sidebar = if shared_nav { nav::shared_placeholder("") } else { Sidebar::new(book, "").html };
+    let html = render_page(book, theme, &page, &rendered, sidebar, Place::Extra, None, true)?;
+    Ok(Output::new("verification.html", html))
 }
 
 fn sitemap(site: &str, book: &Book) -> String {

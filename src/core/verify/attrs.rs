@@ -232,11 +232,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// What in a script implies `needs=gpu`.
+pub const GPU_MARKERS: &[&str] = &["--gpus", "--runtime=nvidia", "--runtime nvidia", "nvidia.com/gpu", "nvidia-smi"];
+
 /// Needs implied by the script itself: GPU flags and tools, and the docker CLI.
 pub fn infer_needs(script: &str) -> BTreeSet<Need> {
     let mut needs = BTreeSet::new();
-    const GPU: &[&str] = &["--gpus", "--runtime=nvidia", "--runtime nvidia", "nvidia.com/gpu", "nvidia-smi"];
-    if GPU.iter().any(|p| script.contains(p)) {
+    if GPU_MARKERS.iter().any(|p| script.contains(p)) {
         needs.insert(Need::Gpu);
     }
     if script.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).any(|w| w == "docker") {
