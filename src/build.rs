@@ -40,6 +40,7 @@ pub struct BuildSession {
     timings: bool,
     /// `--verify-report` files; empty means `<root>/.cookbook/verify.json` if it exists.
     verify_reports: Vec<PathBuf>,
+    keep_caches: bool,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -63,6 +64,7 @@ impl BuildSession {
             deferred: None,
             timings: std::env::var_os("COOKBOOK_TIMINGS").is_some(),
             verify_reports: Vec::new(),
+            keep_caches: false,
         }
     }
 
@@ -74,6 +76,13 @@ impl BuildSession {
     /// Serve the previous search index while the new one is built by `take_deferred`.
     pub fn defer_search(mut self, defer: bool) -> Self {
         self.defer_search = defer;
+        self
+    }
+
+    /// Keep sources, renderings and pages between rebuilds (what `serve` wants; a one-shot
+    /// `build` saves the memory).
+    pub fn keep_caches(mut self, keep: bool) -> Self {
+        self.keep_caches = keep;
         self
     }
 
@@ -126,7 +135,11 @@ impl BuildSession {
         };
         self.lap("load", t0);
         let (book, mut errors) = assemble_partial(&sources);
-        self.sources = Some(sources);
+        if self.keep_caches {
+            self.sources = Some(sources);
+        } else {
+            drop(sources);
+        }
         self.warnings = book.warnings.clone();
         self.lap("assemble", t0);
         if book.pages.is_empty() {
@@ -152,7 +165,9 @@ impl BuildSession {
             })
             .collect();
         self.lap("markdown", t0);
-        self.markdown = book.pages.iter().zip(&keys).zip(&rendered).map(|((p, k), r)| (p.rel.clone(), (*k, r.clone()))).collect();
+        if self.keep_caches {
+            self.markdown = book.pages.iter().zip(&keys).zip(&rendered).map(|((p, k), r)| (p.rel.clone(), (*k, r.clone()))).collect();
+        }
         let theme = &self.theme.as_ref().expect("theme compiled above").1;
         // The verify report is re-read on every build: `serve` shows a fresh run's badges.
         let (report, report_warnings) = crate::io::proof::read_reports(&self.root, &self.verify_reports);
@@ -170,6 +185,9 @@ impl BuildSession {
             }
             None => render::render_site_cached(&book, theme, &rendered, &|_| None, None, Some(&keys), &mut self.pages),
         };
+        if !self.keep_caches {
+            self.pages.clear();
+        }
         self.lap("pages", t0);
         let mut outputs = match result {
             Ok(o) if errors.is_empty() => o,

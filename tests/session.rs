@@ -21,7 +21,7 @@ fn text(o: &Output) -> String {
 fn a_one_page_edit_re_renders_that_page_only() {
     let book = TestBook::new("site");
     let root = book.dir.path().canonicalize().unwrap();
-    let mut session = BuildSession::new(&root);
+    let mut session = BuildSession::new(&root).keep_caches(true);
     let first = session.rebuild(&[]).unwrap();
     let edited = root.join("content/recipes.md");
     std::fs::write(&edited, "+++\ntitle = \"Recipes\"\n+++\n# Recipes\n\n## Run it\n\nNow with new words.\n").unwrap();
@@ -40,7 +40,7 @@ fn a_one_page_edit_re_renders_that_page_only() {
 fn deleted_and_new_files_and_config_changes_are_seen() {
     let book = TestBook::new("site");
     let root = book.dir.path().canonicalize().unwrap();
-    let mut session = BuildSession::new(&root);
+    let mut session = BuildSession::new(&root).keep_caches(true);
     session.rebuild(&[]).unwrap();
     let img = root.join("content/img/logo.svg");
     std::fs::remove_file(&img).unwrap();
@@ -58,7 +58,7 @@ fn deleted_and_new_files_and_config_changes_are_seen() {
 fn the_search_index_can_wait_until_the_pages_are_served() {
     let book = TestBook::new("site");
     let root = book.dir.path().canonicalize().unwrap();
-    let mut session = BuildSession::new(&root).defer_search(true);
+    let mut session = BuildSession::new(&root).defer_search(true).keep_caches(true);
     let first = session.rebuild(&[]).unwrap();
     assert!(session.take_deferred().is_none(), "the first build has its index already");
     let index = |o: &[Output]| -> String { o.iter().filter(|o| o.path.starts_with("search")).map(text).collect() };

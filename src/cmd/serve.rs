@@ -90,7 +90,7 @@ pub fn builder_for(root: &Path) -> Result<LiveBook, String> {
     }
     Ok(LiveBook {
         root: root.to_path_buf(),
-        session: BuildSession::new(root).defer_search(true),
+        session: BuildSession::new(root).defer_search(true).keep_caches(true),
     })
 }
 

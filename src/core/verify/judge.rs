@@ -121,6 +121,11 @@ const BLOCKED: &[(&str, &str, Need)] = &[
     ("i/o timeout", "the registry is unreachable (timed out)", Need::Registry),
     ("TLS handshake timeout", "the registry is unreachable (timed out)", Need::Registry),
     ("network is unreachable", "the network is unreachable", Need::Network),
+    ("Network is unreachable", "the network is unreachable", Need::Network),
+    // busybox wget, curl and glibc's resolver when a host name cannot be looked up.
+    ("bad address", "the network is unreachable (name lookup failed)", Need::Network),
+    ("Could not resolve host", "the network is unreachable (name lookup failed)", Need::Network),
+    ("Name or service not known", "the network is unreachable (name lookup failed)", Need::Network),
     ("connection refused", "a connection was refused", Need::Network),
 ];
 
@@ -260,6 +265,11 @@ mod tests {
         assert_eq!(v.missing, Some(Need::Registry));
         assert_eq!(judge(&a, None, &seen(125, gpu), NO_GPU).missing, Some(Need::Gpu));
         assert_eq!(judge(&a, None, &seen(1, daemon), NO_GPU).missing, Some(Need::Docker));
+        let wget = "wget: bad address 'pypi.org'";
+        let v = judge(&a, None, &seen(1, wget), NO_GPU);
+        assert_eq!((v.outcome, v.missing), (Outcome::Blocked, Some(Need::Network)));
+        let curl = "curl: (6) Could not resolve host: pypi.org";
+        assert_eq!(judge(&a, None, &seen(6, curl), NO_GPU).missing, Some(Need::Network));
         let flag = "unknown flag: --gpu\nSee 'docker run --help'.";
         assert_eq!(judge(&a, None, &seen(125, flag), NO_GPU).outcome, Outcome::Stale);
         // A block expected to fail is judged on its exit status, not on the error text.
