@@ -178,7 +178,7 @@ impl BuildSession {
                 // A page's key covers its badges too: a new report re-renders what it changes.
                 let keys: Vec<u64> = keys.iter().zip(&proof.html).map(|(k, html)| hash_of((k, html))).collect();
                 let badged: Vec<RenderedPage> =
-                    rendered.iter().zip(proof.html).map(|(r, html)| RenderedPage { html, ..r.clone() }).collect();
+                    rendered.iter().zip(proof.html).map(|(r, html)| RenderedPage { html: html.into(), ..r.clone() }).collect();
                 let last = &proof.last_verified;
                 let lv = |i: usize| last.get(i).cloned().flatten();
                 render::render_site_cached(&book, theme, &badged, &lv, Some(&proof.dashboard), Some(&keys), &mut self.pages)

@@ -55,11 +55,15 @@ pub struct CodeMeta {
 
 #[derive(Debug, Clone, Default)]
 pub struct RenderedPage {
-    pub html: String,
+    /// Shared, so keeping a rendering between rebuilds costs no copy.
+    pub html: std::sync::Arc<str>,
     pub headings: Vec<Heading>,
     pub sections: Vec<Section>,
     pub links: Vec<LinkRef>,
     pub code_blocks: Vec<CodeMeta>,
+    /// Every `id` in the page's HTML (headings, code blocks, footnotes, raw HTML): the
+    /// targets a link's `#anchor` may name.
+    pub ids: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -78,7 +82,12 @@ pub fn render(src: &SourceFile, body_start: usize, ctx: &Context<'_>) -> Rendere
     let (expanded, diags) = include::expand(src, body_start, ctx.page_rel, ctx.files);
     let mut r = Renderer { src, exp: &expanded, ctx, out: RenderedPage { diagnostics: diags, ..Default::default() }, slugs: Slugger::default() };
     let html = r.run();
-    r.out.html = html;
+    r.out.ids = html
+        .split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.find('"').map(|end| rest[..end].to_string()))
+        .collect();
+    r.out.html = html.into();
     r.out
 }
 

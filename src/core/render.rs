@@ -93,15 +93,7 @@ pub fn render_all_markdown(book: &Book) -> Vec<RenderedPage> {
 pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> {
     let mut ids: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for (page, r) in book.pages.iter().zip(rendered) {
-        let set = ids.entry(page.url.as_str()).or_default();
-        set.extend(r.headings.iter().map(|h| h.id.as_str()));
-        set.extend(r.code_blocks.iter().map(|c| c.id.as_str()));
-        // Footnotes and raw-HTML ids are not tracked; trust them rather than report noise.
-        for cap in r.html.split(" id=\"").skip(1) {
-            if let Some(end) = cap.find('"') {
-                set.insert(&cap[..end]);
-            }
-        }
+        ids.entry(page.url.as_str()).or_default().extend(r.ids.iter().map(String::as_str));
     }
     let mut out = Vec::new();
     for (page, r) in book.pages.iter().zip(rendered) {
@@ -208,8 +200,8 @@ pub fn render_site_cached(
             Err(d) => errors.push(d),
         }
     }
-    *cache = fresh;
     if !errors.is_empty() {
+        *cache = fresh;
         errors.truncate(1); // one broken template fails every page the same way
         return Err(errors);
     }
@@ -222,14 +214,31 @@ pub fn render_site_cached(
             outputs.push(copy);
         }
     }
-    outputs.push(render_404(book, theme, dashboard.is_some()).map_err(|d| vec![d])?);
-    if let Some(html) = dashboard {
-        outputs.push(render_dashboard(book, theme, html, shared_nav).map_err(|d| vec![d])?);
+    // The 404 page and the shared navigation depend on the navigation alone: reused while
+    // it does not change (each holds the whole table of contents).
+    let frame_key = hash_of((nav_key, dashboard.is_some(), shared_nav));
+    let reusable = |path: &str| page_keys.and(cache.get(path)).filter(|(k, _)| *k == frame_key).map(|(_, o)| o.clone());
+    let mut frame = Vec::new();
+    match reusable("404.html") {
+        Some(o) => frame.push(o),
+        None => frame.push(render_404(book, theme, dashboard.is_some()).map_err(|d| vec![d])?),
     }
     if shared_nav {
-        let (js, page) = nav::shared_files(book);
-        outputs.push(Output::new("toc.js", js));
-        outputs.push(Output::new("toc.html", page));
+        match (reusable("toc.js"), reusable("toc.html")) {
+            (Some(js), Some(page)) => frame.extend([js, page]),
+            _ => {
+                let (js, page) = nav::shared_files(book);
+                frame.extend([Output::new("toc.js", js), Output::new("toc.html", page)]);
+            }
+        }
+    }
+    for o in frame {
+        fresh.insert(o.path.to_string_lossy().into_owned(), (frame_key, o.clone()));
+        outputs.push(o);
+    }
+    *cache = fresh;
+    if let Some(html) = dashboard {
+        outputs.push(render_dashboard(book, theme, html, shared_nav).map_err(|d| vec![d])?);
     }
     if let Some(site) = &book.config.html.site_url {
         outputs.push(Output::new("sitemap.xml", sitemap(site, book)));
@@ -352,7 +361,7 @@ fn render_dashboard(book: &Book, theme: &Theme, html: &str, shared_nav: bool) ->
     page.url = "verification.html".into();
     page.front = Default::default();
     // No table of contents: the dashboard's tables want the width.
-    let rendered = RenderedPage { html: html.to_string(), ..Default::default() };
+    let rendered = RenderedPage { html: html.into(), ..Default::default() };
     let sidebar = if shared_nav { nav::shared_placeholder("") } else { Sidebar::new(book, "").html };
     let html = render_page(book, theme, &page, &rendered, sidebar, Place::Extra, None, true)?;
     Ok(Output::new("verification.html", html))
