@@ -386,6 +386,20 @@ fn set_socket_timeouts(listener: &TcpListener, send: Duration, recv: Duration) {
             );
         }
     }
+    // tiny_http writes a response's head and body separately; with Nagle's algorithm the
+    // body then waits for the client's delayed ACK (40 ms a request on Linux). Accepted
+    // sockets inherit TCP_NODELAY from the listener.
+    let one: libc::c_int = 1;
+    // SAFETY: a valid fd and a pointer to a c_int of the size given.
+    unsafe {
+        libc::setsockopt(
+            listener.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_NODELAY,
+            (&one as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
 }
 
 #[cfg(not(unix))]
