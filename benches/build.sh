@@ -11,14 +11,19 @@ runs=${RUNS:-3}
 cargo build --release --quiet
 cookbook=$PWD/target/release/cookbook
 work=${BENCH_DIR:-/tmp/cookbook-bench}
-mkdir -p "$work"
+# Where the sites are written. On a disk, creating thousands of files right after deleting
+# thousands (each run starts from an empty folder) makes timings depend on the file system's
+# state; BENCH_OUT=/dev/shm/cookbook-bench (tmpfs) measures the tools rather than the disk.
+out=${BENCH_OUT:-$work}
+mkdir -p "$work" "$out"
 
 measure() { # label, command... → "median_seconds peak_kib"; clean builds: outputs removed first
   local label=$1; shift
   local times=() mem=0
   for _ in $(seq "$runs"); do
-    [ -n "${WARM:-}" ] || rm -rf "$work"/out-*
+    [ -n "${WARM:-}" ] || rm -rf "$out"/out-*
     /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || { echo "$label failed:" >&2; tail -5 "$work/err.txt" >&2; return 1; }
+    [ "$label" = cookbook ] && du -sh "$out/out-cookbook" | sed 's/^/  cookbook output: /' >&2
     read -r t m < "$work/time.txt"
     times+=("$t"); (( m > mem )) && mem=$m
   done
@@ -33,13 +38,12 @@ for n in ${sizes[@]}; do
   echo "== $n pages"
   declare -A wall=() peak=()
   run() { local r; r=$(measure "$@") || return 0; wall[$1]=${r% *}; peak[$1]=${r#* }; printf '  %-22s %8.2f s %8d MiB\n' "$1" "${wall[$1]}" $(( ${peak[$1]} / 1024 )); }
-  run cookbook "$cookbook" build --root "$corpus/book" --out "$work/out-cookbook"
-  command -v mdbook >/dev/null && run mdbook mdbook build "$corpus/book" -d "$work/out-mdbook"
+  run cookbook "$cookbook" build --root "$corpus/book" --out "$out/out-cookbook"
+  command -v mdbook >/dev/null && run mdbook mdbook build "$corpus/book" -d "$out/out-mdbook"
   if command -v hugo >/dev/null; then
-    if [ "$n" -le 2000 ]; then run hugo-sidebar hugo --quiet -s "$corpus/hugo" -d "$work/out-hugo"; fi
-    run hugo-no-sidebar hugo --quiet -s "$corpus/hugo-flat" -d "$work/out-hugo-flat"
+    if [ "$n" -le 2000 ]; then run hugo-sidebar hugo --quiet -s "$corpus/hugo" -d "$out/out-hugo"; fi
+    run hugo-no-sidebar hugo --quiet -s "$corpus/hugo-flat" -d "$out/out-hugo-flat"
   fi
-  du -sh "$work/out-cookbook" | sed 's/^/  cookbook output: /'
   for peer in mdbook hugo-sidebar hugo-no-sidebar; do
     [ -n "${wall[$peer]:-}" ] && awk -v a="${wall[cookbook]}" -v b="${wall[$peer]}" -v ma="${peak[cookbook]}" -v mb="${peak[$peer]}" -v p="$peer" \
       'BEGIN { printf "  cookbook / %-16s time %.3fx  memory %.2fx\n", p, a / b, ma / mb }'

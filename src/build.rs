@@ -135,6 +135,8 @@ impl BuildSession {
         };
         self.lap("load", t0);
         let (book, mut errors) = assemble_partial(&sources);
+        let (extra_files, extra_errors) = load::additional_files(&self.root, &book.config, sources.config.as_ref());
+        errors.extend(extra_errors);
         if self.keep_caches {
             self.sources = Some(sources);
         } else {
@@ -214,6 +216,7 @@ impl BuildSession {
             drop(current);
             self.lap("search", t0);
         }
+        outputs.extend(extra_files);
         self.book = Some(book);
         Ok(render::sorted(outputs))
     }

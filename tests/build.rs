@@ -139,3 +139,17 @@ fn large_books_share_one_navigation_file() {
     assert!(js.contains("sub/nested.html") && js.contains("aria-current"));
     assert!(book.read("book/toc.html").contains("<base target=\"_parent\">"));
 }
+
+#[test]
+fn additional_css_and_js_are_copied_or_reported() {
+    let book = TestBook::new("site");
+    let toml = book.read("book.toml").replace("[output.html]", "[output.html]\nadditional-css = [\"theme/extra.css\"]\nadditional-js = [\"extra.js\"]");
+    book.write("book.toml", &toml);
+    book.write("theme/extra.css", "body { color: red }");
+    book.write("extra.js", "console.log(1)");
+    book.run(["build"]).success();
+    assert_eq!(book.read("book/theme/extra.css"), "body { color: red }");
+    assert!(book.read("book/sub/nested.html").contains("href=\"../theme/extra.css\""));
+    std::fs::remove_file(book.path("extra.js")).unwrap();
+    book.run(["build"]).fails_with(2).stderr_has("cannot add `extra.js` to the site").stderr_has("book.toml:7:");
+}

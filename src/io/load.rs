@@ -36,6 +36,30 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     Ok(Sources { root: root.to_path_buf(), config, src_dir, files, templates, warnings })
 }
 
+/// `[output.html] additional-css` and `additional-js`: files relative to the root, copied to
+/// the same paths in the site. A missing one is an error at its line in book.toml.
+pub fn additional_files(root: &Path, config: &crate::core::config::Config, toml: Option<&SourceFile>) -> (Vec<crate::core::output::Output>, Vec<Diagnostic>) {
+    let mut outputs = Vec::new();
+    let mut errors = Vec::new();
+    let html = &config.html;
+    for rel in html.additional_css.iter().chain(&html.additional_js) {
+        let inside = !rel.starts_with('/') && !rel.split('/').any(|p| p == "..");
+        match std::fs::read(root.join(rel)) {
+            Ok(bytes) if inside => outputs.push(crate::core::output::Output::new(rel.trim_start_matches("./"), bytes)),
+            result => {
+                let why = if inside { result.err().map_or_else(String::new, |e| e.to_string()) } else { "it is outside the book".into() };
+                let d = Diagnostic::error("config", format!("cannot add `{rel}` to the site: {why}"))
+                    .help("additional-css and additional-js name files relative to the book's root (where book.toml is)");
+                errors.push(match toml.and_then(|t| t.text.find(&format!("\"{rel}\"")).map(|at| (t, at))) {
+                    Some((t, at)) => d.at(t, at..at + rel.len() + 2).label("listed here"),
+                    None => d.in_file(Path::new("book.toml")),
+                });
+            }
+        }
+    }
+    (outputs, errors)
+}
+
 /// Brings `sources` up to date with the files in `changed` (absolute paths) by reading only
 /// those. Returns `false` when that is not enough (book.toml, a folder, a symlink, a path
 /// outside the sources changed): the caller then loads everything again.
