@@ -23,6 +23,9 @@ use crate::io::load;
 /// Work left for after the pages are served: the search index of the latest build.
 pub type Deferred = Box<dyn FnOnce() -> Vec<Output> + Send>;
 
+/// A page's search documents and the key (text, title, address) they were made under.
+type PageDocs = (u64, Arc<[Arc<SearchDoc>]>);
+
 /// A build that can be repeated cheaply.
 pub struct BuildSession {
     root: PathBuf,
@@ -36,7 +39,9 @@ pub struct BuildSession {
     /// Build the search index later (`take_deferred`) and serve the previous one meanwhile.
     defer_search: bool,
     search_outputs: Arc<Mutex<Vec<Output>>>,
-    deferred: Option<Vec<SearchDoc>>,
+    deferred: Option<Vec<Arc<SearchDoc>>>,
+    /// Per source path, kept between rebuilds when caching.
+    docs: HashMap<String, PageDocs>,
     timings: bool,
     /// `--verify-report` files; empty means `<root>/.cookbook/verify.json` if it exists.
     verify_reports: Vec<PathBuf>,
@@ -62,6 +67,7 @@ impl BuildSession {
             defer_search: false,
             search_outputs: Arc::default(),
             deferred: None,
+            docs: HashMap::new(),
             timings: std::env::var_os("COOKBOOK_TIMINGS").is_some(),
             verify_reports: Vec::new(),
             keep_caches: false,
@@ -156,20 +162,22 @@ impl BuildSession {
         let shape = hash_of((&urls, book.files.keys().collect::<Vec<_>>(), book.config.html.smart_punctuation));
         let keys: Vec<u64> = book.pages.par_iter().map(|p| hash_of((&p.source.text, p.body_start, shape))).collect();
         crate::core::highlight::preload();
-        let cached = &self.markdown;
+        // Renderings whose key still matches are moved out of the cache, not copied.
+        let mut cached = std::mem::take(&mut self.markdown);
+        let mut reused: Vec<Option<RenderedPage>> = book
+            .pages
+            .iter()
+            .zip(&keys)
+            .map(|(p, key)| cached.remove(&p.rel).filter(|(k, _)| k == key).map(|(_, r)| r))
+            .collect();
+        drop(cached);
         let rendered: Vec<RenderedPage> = book
             .pages
             .par_iter()
-            .zip(&keys)
-            .map(|(p, key)| match cached.get(&p.rel) {
-                Some((k, r)) if k == key => r.clone(),
-                _ => render::render_markdown(&book, p, &urls),
-            })
+            .zip(reused.par_iter_mut())
+            .map(|(p, slot)| slot.take().unwrap_or_else(|| render::render_markdown(&book, p, &urls)))
             .collect();
         self.lap("markdown", t0);
-        if self.keep_caches {
-            self.markdown = book.pages.iter().zip(&keys).zip(&rendered).map(|((p, k), r)| (p.rel.clone(), (*k, r.clone()))).collect();
-        }
         let theme = &self.theme.as_ref().expect("theme compiled above").1;
         // The verify report is re-read on every build: `serve` shows a fresh run's badges.
         let (report, report_warnings) = crate::io::proof::read_reports(&self.root, &self.verify_reports);
@@ -194,18 +202,20 @@ impl BuildSession {
         let mut outputs = match result {
             Ok(o) if errors.is_empty() => o,
             Ok(_) => {
+                self.keep_markdown(&book, &keys, rendered);
                 self.book = Some(book);
                 return Err(errors);
             }
             Err(more) => {
                 errors.extend(more);
                 diagnostic::sort(&mut errors);
+                self.keep_markdown(&book, &keys, rendered);
                 self.book = Some(book);
                 return Err(errors);
             }
         };
         if book.config.site.search {
-            let docs = render::search_docs(&book, &rendered);
+            let docs = self.search_docs(&book, &keys, &rendered);
             let mut current = self.search_outputs.lock().unwrap_or_else(|e| e.into_inner());
             if self.defer_search && !current.is_empty() {
                 self.deferred = Some(docs);
@@ -217,7 +227,34 @@ impl BuildSession {
             self.lap("search", t0);
         }
         outputs.extend(extra_files);
+        self.keep_markdown(&book, &keys, rendered);
         self.book = Some(book);
         Ok(render::sorted(outputs))
+    }
+
+    /// Every section's search document, reusing those of pages that did not change.
+    fn search_docs(&mut self, book: &Book, keys: &[u64], rendered: &[RenderedPage]) -> Vec<Arc<SearchDoc>> {
+        let mut fresh = HashMap::with_capacity(book.pages.len());
+        let mut all = Vec::new();
+        for ((page, key), r) in book.pages.iter().zip(keys).zip(rendered) {
+            let key = hash_of((key, &page.title, &page.url));
+            let docs = match self.docs.remove(&page.rel) {
+                Some((k, d)) if k == key => d,
+                _ => render::page_search_docs(page, r).into_iter().map(Arc::new).collect(),
+            };
+            all.extend(docs.iter().cloned());
+            if self.keep_caches {
+                fresh.insert(page.rel.clone(), (key, docs));
+            }
+        }
+        self.docs = fresh;
+        all
+    }
+
+    /// Keeps this build's renderings for the next rebuild (when caching).
+    fn keep_markdown(&mut self, book: &Book, keys: &[u64], rendered: Vec<RenderedPage>) {
+        if self.keep_caches {
+            self.markdown = book.pages.iter().zip(keys).zip(rendered).map(|((p, k), r)| (p.rel.clone(), (*k, r))).collect();
+        }
     }
 }

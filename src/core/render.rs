@@ -268,25 +268,26 @@ fn nav_signature(book: &Book) -> u64 {
 
 /// The search documents: one per section (heading to heading) of every page.
 pub fn search_docs(book: &Book, rendered: &[RenderedPage]) -> Vec<search::SearchDoc> {
-    let mut docs = Vec::new();
-    for (page, r) in book.pages.iter().zip(rendered) {
-        for s in &r.sections {
-            docs.push(search::SearchDoc {
-                url: match &s.id {
-                    Some(id) => format!("{}#{id}", page.url),
-                    None => page.url.clone(),
-                },
-                page_title: page.title.clone(),
-                heading_path: s.heading_path.clone(),
-                text: s.text.trim().to_string(),
-                code: s.code.clone(),
-            });
-        }
-    }
-    docs
+    book.pages.iter().zip(rendered).flat_map(|(page, r)| page_search_docs(page, r)).collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The search documents of one page.
+pub fn page_search_docs(page: &Page, r: &RenderedPage) -> Vec<search::SearchDoc> {
+    r.sections
+        .iter()
+        .map(|s| search::SearchDoc {
+            url: match &s.id {
+                Some(id) => format!("{}#{id}", page.url),
+                None => page.url.clone(),
+            },
+            page_title: page.title.clone(),
+            heading_path: s.heading_path.clone(),
+            text: s.text.trim().to_string(),
+            code: s.code.clone(),
+        })
+        .collect()
+}
+
 fn render_page(
     book: &Book,
     theme: &Theme,

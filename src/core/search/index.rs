@@ -31,12 +31,12 @@ impl Default for IndexOptions {
 }
 
 /// The search index of `docs` (section `i` is document number `i`), with default options.
-pub fn build_index(docs: &[SearchDoc]) -> Vec<Output> {
+pub fn build_index<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D]) -> Vec<Output> {
     build_index_with(docs, IndexOptions::default())
 }
 
 /// The search index of `docs` with explicit layout options; files sorted by path.
-pub fn build_index_with(docs: &[SearchDoc], opts: IndexOptions) -> Vec<Output> {
+pub fn build_index_with<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D], opts: IndexOptions) -> Vec<Output> {
     let terms = rank::impacts(docs, opts.max_postings);
     let shards = shard(&terms, opts.shard_bytes);
     let manifest = serde_json::json!({

@@ -68,8 +68,8 @@ fn section_terms(doc: &SearchDoc) -> (FastMap<String, f32>, usize) {
 
 /// Every term of `docs` (in JavaScript string order) with its postings, each list cut to
 /// its `max_postings` best sections.
-pub fn impacts(docs: &[SearchDoc], max_postings: usize) -> Vec<(String, TermPostings)> {
-    let sections: Vec<(FastMap<String, f32>, usize)> = docs.par_iter().map(section_terms).collect();
+pub fn impacts<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D], max_postings: usize) -> Vec<(String, TermPostings)> {
+    let sections: Vec<(FastMap<String, f32>, usize)> = docs.par_iter().map(|d| section_terms(d.borrow())).collect();
     let n = docs.len().max(1) as f32;
     let avg_len = (sections.iter().map(|s| s.1).sum::<usize>() as f32 / n).max(1.0);
     let mut by_term: FastMap<&str, Vec<(u32, f32)>> = FastMap::default();

@@ -12,13 +12,14 @@ pub const TEXT_CHARS: usize = 300;
 pub const CODE_CHARS: usize = 200;
 
 /// `search/d/<n>.js`, one per `per_chunk` sections: `[[url, title, [headings], text, code], …]`.
-pub fn store(docs: &[SearchDoc], per_chunk: usize) -> Vec<Output> {
+pub fn store<D: std::borrow::Borrow<SearchDoc>>(docs: &[D], per_chunk: usize) -> Vec<Output> {
     docs.chunks(per_chunk.max(1))
         .enumerate()
         .map(|(i, chunk)| {
             let rows: Vec<serde_json::Value> = chunk
                 .iter()
                 .map(|d| {
+                    let d = d.borrow();
                     serde_json::json!([
                         d.url,
                         d.page_title,
