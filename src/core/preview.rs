@@ -52,9 +52,17 @@ pub struct Snapshot {
 impl Snapshot {
     /// The next snapshot after a successful build: exactly these files.
     pub fn built(&self, outputs: Vec<Output>) -> Snapshot {
+        // A file whose bytes are the very ones served now keeps its page (and its ETag).
         let pages = outputs
             .into_iter()
-            .map(|o| (key_of(&o.path), Arc::new(Page::new(o.bytes))))
+            .map(|o| {
+                let key = key_of(&o.path);
+                let page = match self.pages.get(&key) {
+                    Some(p) if Arc::ptr_eq(&p.bytes, &o.bytes) => p.clone(),
+                    _ => Arc::new(Page::new(o.bytes)),
+                };
+                (key, page)
+            })
             .collect();
         Snapshot {
             version: self.version + 1,

@@ -186,7 +186,13 @@ fn build(builder: &mut impl SiteBuilder, site: &Arc<LiveSite>, changed: Vec<Path
             if let Some(job) = builder.take_deferred() {
                 let site = site.clone();
                 let _ = thread::Builder::new().name("serve-search".into()).spawn(move || {
-                    site.install_extra(version, "search/", job());
+                    // One low-priority thread: the next rebuild, not the index, gets the cores.
+                    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).start_handler(|_| lower_priority()).build();
+                    let outputs = match pool {
+                        Ok(pool) => pool.install(job),
+                        Err(_) => job(),
+                    };
+                    site.install_extra(version, "search/", outputs);
                 });
             }
             Event::Built {
@@ -239,5 +245,14 @@ impl Preview {
         let _ = self.wake.send(Wake::Stop);
         let _ = self.rebuilder.join();
         self.server.stop();
+    }
+}
+
+/// Makes the calling thread yield to the rest of the program (Linux nice is per thread).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread (who = 0) with a plain integer priority.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
