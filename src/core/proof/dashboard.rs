@@ -207,9 +207,7 @@ fn hosts(h: &mut String, report: &Report) {
 }
 
 fn gpu_support(h: &Host) -> String {
-    let gpu = h.rest.get("gpu");
-    let available = gpu.and_then(|g| g.get("available")).and_then(|a| a.as_bool()).unwrap_or(false);
-    let evidence: Vec<&str> = gpu.and_then(|g| g.get("evidence")).and_then(|e| e.as_array()).into_iter().flatten().filter_map(|e| e.as_str()).collect();
+    let (available, evidence) = (h.gpu.available, &h.gpu.evidence);
     match (available, evidence.is_empty()) {
         (true, false) => format!("yes ({})", evidence.join(", ")),
         (true, true) => "yes".into(),

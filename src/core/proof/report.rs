@@ -43,23 +43,8 @@ pub struct RunInfo {
     pub merged_from: Vec<String>,
 }
 
-/// The host facts a badge and the dashboard show; the rest is kept as read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Host {
-    pub docker_host: String,
-    pub engine_version: String,
-    pub api_version: String,
-    pub os: String,
-    pub kernel: String,
-    pub cgroup_version: String,
-    pub runtimes: Vec<String>,
-    pub default_runtime: String,
-    pub cdi_devices: Vec<String>,
-    pub host_gpus: Vec<String>,
-    #[serde(flatten)]
-    pub rest: BTreeMap<String, Value>,
-}
+/// The host facts a badge and the dashboard show: what `verify` wrote.
+pub use crate::core::verify::host::HostFacts as Host;
 
 impl Host {
     /// GPU models without index or UUID (`NVIDIA H100 80GB HBM3`), deduplicated, in order.

@@ -2,10 +2,12 @@
 //! capability detected as a pure function of the engine's `/info` JSON and the host's
 //! `nvidia-smi -L` text. Asking the engine and running nvidia-smi is `io::docker`'s job.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// The host facts that head every report and are stored in the JSON report.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+/// The host facts that head every report and are stored in the JSON report (and read back
+/// from it by the site's badges and dashboard).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct HostFacts {
     /// `DOCKER_HOST` as used, or the default socket.
     pub docker_host: String,
@@ -23,7 +25,8 @@ pub struct HostFacts {
 }
 
 /// Whether GPU containers can run here, and what said so.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct GpuSupport {
     pub available: bool,
     /// The evidence, e.g. `runtime nvidia`, `CDI nvidia.com/gpu=0`, `nvidia-smi: 4 GPUs`.
