@@ -1,9 +1,11 @@
-//! Search index benchmark: builds the index of 1,000 and 10,000 synthetic pages and prints
+//! Search index benchmark: builds the index of the 1,000- and 10,000-page benchmark corpus
+//! (`benches/corpus.py`, loaded and rendered by the real pipeline) and prints
 //! its total bytes, its build time, and the bytes a query makes the browser download —
 //! counted by running the real client (`assets/search.js`) under Node on the written files,
 //! so it fetches exactly what a browser would. Run:
 //! `cargo run --example search-bench [-- PAGES... [--query Q]]`.
 
+#[path = "../corpus.rs"]
 mod corpus;
 
 use std::path::{Path, PathBuf};
@@ -29,7 +31,9 @@ fn main() {
         "pages  sections  files  index bytes  build s (cpu s)  query {query:?}: bytes (manifest + shards in n + docs in n)"
     );
     for pages in sizes {
-        let docs = corpus::docs(pages);
+        let book_root = corpus::book(&root.join(format!("target/bench-corpus/{pages}")), pages);
+        let book = cookbook::io::load::load_book(&book_root).expect("the corpus loads");
+        let docs = cookbook::core::render::search_docs(&book, &cookbook::core::render::render_all_markdown(&book));
         let (start, cpu0) = (Instant::now(), cpu_seconds());
         let files = build_index(&docs);
         let (secs, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu0);

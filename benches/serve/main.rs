@@ -5,7 +5,7 @@
 //!
 //! Run: `cargo bench --bench serve` (add `-- 1000` to pick corpus sizes).
 
-#[path = "corpus.rs"]
+#[path = "../corpus.rs"]
 mod corpus;
 #[allow(dead_code)]
 #[path = "../../tests/support/http.rs"]
@@ -41,8 +41,9 @@ fn main() {
 
 fn run(pages: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    let paths = corpus::generate(&root, pages);
+    let root = corpus::book(&dir.path().canonicalize().unwrap(), pages);
+    let paths: Vec<std::path::PathBuf> = (0..pages).map(|i| root.join(format!("src/recipe-{i}.md"))).collect();
+    let originals: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
     let started = Instant::now();
     let opts = LiveOptions {
         server: ServerOptions {
@@ -75,7 +76,11 @@ fn run(pages: usize) {
             thread::yield_now();
         }
         let wrote = Instant::now();
-        std::fs::write(&paths[i], corpus::page(i, edit)).unwrap();
+        // Saved the way editors save (a hidden temporary file, then a rename), so no rebuild
+        // can see the file half-written.
+        let tmp = paths[i].with_file_name(format!(".recipe-{i}.md.tmp"));
+        std::fs::write(&tmp, format!("{}\nmarker-{i}-{edit}\n", originals[i])).unwrap();
+        std::fs::rename(&tmp, &paths[i]).unwrap();
         let reloaded = poll.join().unwrap();
         let page = http::get(addr, &url).unwrap();
         let served = Instant::now();
@@ -99,7 +104,7 @@ fn run(pages: usize) {
 
 fn page_url(root: &Path, md: &Path) -> String {
     let rel = md
-        .strip_prefix(root.join("content"))
+        .strip_prefix(root.join("src"))
         .unwrap()
         .to_string_lossy()
         .replace('\\', "/");
