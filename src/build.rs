@@ -4,7 +4,6 @@
 //! changed are rendered again, and the search index can be built off the critical path.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -15,7 +14,7 @@ use crate::core::book::{assemble_partial, Book, Sources};
 use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::markdown::RenderedPage;
 use crate::core::output::Output;
-use crate::core::render::{self, PageCache};
+use crate::core::render::{self, hash_of, PageCache};
 use crate::core::search::{self, SearchDoc};
 use crate::core::theme::Theme;
 use crate::io::load;
@@ -48,11 +47,6 @@ pub struct BuildSession {
     keep_caches: bool,
 }
 
-fn hash_of(value: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
 
 impl BuildSession {
     pub fn new(root: &Path) -> BuildSession {

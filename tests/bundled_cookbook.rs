@@ -3,6 +3,7 @@
 //! check (GPU blocks are skipped and registry blocks blocked here, never failed).
 
 mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,15 +15,7 @@ fn bundled_copy() -> tempfile::TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(repo.join("book.toml"), dir.path().join("book.toml")).unwrap();
-    for entry in walkdir::WalkDir::new(repo.join("content")) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(repo).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    support::copy_dir(&repo.join("content"), &dir.path().join("content"));
     dir
 }
 

@@ -2,6 +2,7 @@
 //! with partitions, and `--update` leaving every other byte of the file as it was.
 
 mod common;
+mod support;
 
 use common::*;
 

@@ -2,6 +2,7 @@
 //! outcome, checked through the JSON, JUnit, human and GitHub reports.
 
 mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::process::Command;

@@ -3,6 +3,7 @@
 //! process of the run is left behind.
 
 mod common;
+mod support;
 
 use std::process::{Command, Stdio};
 

@@ -356,10 +356,7 @@ fn percent_decode(s: &str) -> String {
 
 /// The relative href from the page at output path `from` to output path `to`.
 pub fn relative(from: &str, to: &str) -> String {
-    let depth = from.matches('/').count();
-    let mut s = "../".repeat(depth);
-    s.push_str(to);
-    s
+    super::nav::root_of(from) + to
 }
 
 #[cfg(test)]

@@ -251,7 +251,8 @@ pub fn render_site_cached(
     Ok(outputs)
 }
 
-fn hash_of(value: impl std::hash::Hash) -> u64 {
+/// A stable-within-one-process hash, for cache keys.
+pub(crate) fn hash_of(value: impl std::hash::Hash) -> u64 {
     use std::hash::Hasher;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut h);

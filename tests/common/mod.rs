@@ -92,20 +92,8 @@ pub fn busybox_rootfs() -> Result<Vec<u8>, String> {
 pub fn fixture(case: &str) -> tempfile::TempDir {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/verify").join(case);
     let dir = tempfile::tempdir().expect("temp dir");
-    copy_dir(&src, dir.path());
+    crate::support::copy_dir(&src, dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())).flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// `cookbook ARGS` with no terminal, `GITHUB_ACTIONS` unset.
