@@ -46,6 +46,10 @@ pub struct BuildArgs {
     /// Where to write the site (default: <root>/<build-dir>)
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace the output folder even if an earlier build did not write it (never the
+    /// book's root, sources or templates)
+    #[arg(long)]
+    pub force: bool,
     /// Badge verify blocks from this JSON verify report instead of
     /// <root>/.cookbook/verify.json; repeat it to merge the reports of CI partitions
     #[arg(long, value_name = "FILE")]

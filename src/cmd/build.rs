@@ -1,12 +1,15 @@
 //! `cookbook build`: load the book, render it in memory, write the site atomically.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::build::BuildSession;
 use crate::cli::BuildArgs;
 use crate::cmd::report;
+use crate::core::diagnostic::Diagnostic;
+use crate::core::source::SourceFile;
 use crate::exit;
+use crate::io::out_dir::Protected;
 
 pub fn run(args: &BuildArgs) -> i32 {
     let started = Instant::now();
@@ -17,8 +20,8 @@ pub fn run(args: &BuildArgs) -> i32 {
     match result {
         Ok(outputs) => {
             report::print(session.warnings());
-            if let Err(msg) = check_out_dir(&args.root, &out_dir) {
-                eprintln!("error: {msg}");
+            if let Err(d) = check_out_dir(args, &session, &out_dir) {
+                report::print(&[d]);
                 return exit::USAGE;
             }
             let t = Instant::now();
@@ -60,13 +63,23 @@ fn out_dir(args: &BuildArgs, session: &BuildSession) -> PathBuf {
     })
 }
 
-/// Refuses an output folder that would swallow the book itself.
-fn check_out_dir(root: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
-    let canon = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let root = canon(root);
-    let out_c = canon(out);
-    if root.starts_with(&out_c) || out_c.join("book.toml").exists() {
-        return Err(format!("refusing to replace {}: it holds the book's sources", out.display()));
+/// Refuses an output folder that would swallow the book or files no build wrote; when the
+/// folder came from book.toml, the diagnostic points at its `build-dir` line.
+fn check_out_dir(args: &BuildArgs, session: &BuildSession, out: &Path) -> Result<(), Diagnostic> {
+    let src_dir = session.book().map_or("content", |b| b.src_dir.as_str());
+    let shown = args.out.as_deref().unwrap_or_else(|| out.strip_prefix(&args.root).unwrap_or(out));
+    let book = Protected { root: &args.root, src_dir };
+    crate::io::out_dir::check(out, shown, &book, args.force).map_err(|d| match &args.out {
+        Some(_) => d,
+        None => at_build_dir(d, &args.root),
+    })
+}
+
+fn at_build_dir(d: Diagnostic, root: &Path) -> Diagnostic {
+    let Ok(text) = std::fs::read_to_string(root.join("book.toml")) else { return d };
+    let src = SourceFile::new("book.toml", text);
+    match src.text.find("build-dir") {
+        Some(at) => d.at(&src, at..at + "build-dir".len()).label("the output folder is set here"),
+        None => d,
     }
-    Ok(())
 }

@@ -7,6 +7,7 @@ pub mod interrupt;
 pub mod links;
 pub mod live;
 pub mod load;
+pub mod out_dir;
 pub mod proof;
 pub mod runner;
 pub mod server;

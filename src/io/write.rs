@@ -1,6 +1,7 @@
 //! Writes a site atomically: everything goes into a fresh folder beside the target, which
 //! then takes the target's place in one rename (an exchange on Linux), so a failed or
-//! interrupted build leaves the previous site as it was.
+//! interrupted build leaves the previous site as it was. The new folder carries the marker
+//! of `out_dir`, so the next build knows the folder is a site it may replace.
 
 use std::fs;
 use std::io;
@@ -21,6 +22,7 @@ pub fn write_site(dir: &Path, outputs: &[Output]) -> io::Result<()> {
     for d in &dirs {
         fs::create_dir_all(safe_join(staging.path(), d)?)?;
     }
+    fs::write(staging.path().join(super::out_dir::MARKER), super::out_dir::MARKER_TEXT)?;
     {
         use rayon::prelude::*;
         let old_site = dir.is_dir().then_some(dir);
@@ -104,6 +106,7 @@ mod tests {
         write_site(&site, &[Output::new("a.html", "1"), Output::new("x/b.html", "2")]).unwrap();
         write_site(&site, &[Output::new("c.html", "3")]).unwrap();
         assert_eq!(fs::read_to_string(site.join("c.html")).unwrap(), "3");
+        assert!(site.join(super::super::out_dir::MARKER).is_file());
         assert!(!site.join("a.html").exists());
         let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, ["book"]);
