@@ -1,10 +1,10 @@
 //! No input makes the parsers or the renderer panic: property tests over arbitrary text
 //! (and text built from the syntax they care about) for SUMMARY.md, front matter, book.toml,
-//! includes and markdown.
+//! included files (any text, anchor markers in any order, any line range) and markdown.
 
 use std::collections::BTreeMap;
 
-use cookbook::core::{config, frontmatter, markdown, source::SourceFile, summary};
+use cookbook::core::{config, frontmatter, include, markdown, source::SourceFile, summary};
 use proptest::prelude::*;
 
 fn syntaxy() -> impl Strategy<Value = String> {
@@ -51,4 +51,49 @@ proptest! {
             let _ = d.render(false);
         }
     }
+
+    #[test]
+    fn included_files_never_panic(file in prop_oneof![any_text(), anchored_text()], selector in include_selector()) {
+        include_never_panics(file, &selector);
+    }
+
+    #[test]
+    fn anchors_in_any_order_never_panic(file in anchored_text()) {
+        include_never_panics(file, ":x");
+    }
+}
+
+/// A page that includes `file` with `selector`, and once whole.
+fn include_never_panics(file: String, selector: &str) {
+    let page = SourceFile::new("content/a/p.md", format!("x\n{{{{#include x.txt{selector}}}}}\ny {{{{#include x.txt}}}}\n"));
+    let files = BTreeMap::from([("a/x.txt".to_string(), file.into_bytes())]);
+    let (expanded, diagnostics) = include::expand(&page, 0, "a/p.md", &files);
+    let _ = expanded.page_offset(expanded.text.len());
+    for d in &diagnostics {
+        let _ = d.render(false);
+    }
+}
+
+/// Lines of anchor markers in any order and number, several on one line.
+fn anchored_text() -> impl Strategy<Value = String> {
+    let line = prop::collection::vec(
+        prop::sample::select(vec!["ANCHOR: x ", "ANCHOR_END: x ", "ANCHOR: ", "ANCHOR_END: ", "<!-- ANCHOR: x -->"]),
+        0..5,
+    );
+    prop::collection::vec(line.prop_map(|l| l.concat()), 0..6).prop_map(|lines| lines.join("\n"))
+}
+
+/// What may follow `{{#include x.txt`: nothing, line ranges (huge, reversed, empty) or an
+/// anchor name, including the names the included text uses.
+fn include_selector() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        (any::<u64>(), any::<u64>()).prop_map(|(a, b)| format!(":{a}:{b}")),
+        (0u32..6, 0u32..6).prop_map(|(a, b)| format!(":{a}:{b}")),
+        (0u32..6).prop_map(|a| format!(":{a}:")),
+        (0u32..6).prop_map(|b| format!("::{b}")),
+        Just(":x".to_string()),
+        Just(":18446744073709551616".to_string()),
+        "[a-z:]{0,4}".prop_map(|s| format!(":{s}")),
+    ]
 }

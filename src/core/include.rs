@@ -127,10 +127,12 @@ fn select<'a>(lines: &[&'a str], sel: &str) -> Result<Vec<&'a str>, String> {
         .iter()
         .position(|l| l.split("ANCHOR:").nth(1).is_some_and(|n| n.trim().trim_end_matches("-->").trim() == sel))
         .ok_or_else(|| format!("anchor `{sel}` not found (mark it with `ANCHOR: {sel}` and `ANCHOR_END: {sel}`)"))?;
-    let end = lines[start..]
+    // The end marker is searched after the start line: one line may carry both (mdBook
+    // does the same), and an end before the start must not make the range run backwards.
+    let end = lines[start + 1..]
         .iter()
         .position(|l| l.split("ANCHOR_END:").nth(1).is_some_and(|n| n.trim().trim_end_matches("-->").trim() == sel))
-        .map_or(lines.len(), |e| start + e);
+        .map_or(lines.len(), |e| start + 1 + e);
     Ok(lines[start + 1..end].iter().copied().filter(|l| !is_anchor_line(l)).collect())
 }
 
@@ -194,6 +196,18 @@ mod tests {
         assert_eq!(got[1].0, "content/gpu/x.md:5:1");
         assert!(got[1].1.contains("anchor `zzz` not found"));
         assert!(e.text.ends_with("{{#include shown}}\n"));
+    }
+
+    #[test]
+    fn an_end_marker_before_its_start_on_one_line_is_no_panic() {
+        let mut f = files();
+        f.insert("one.txt".into(), b"a\n# ANCHOR_END: x ANCHOR_END: ANCHOR: x ANCHOR:\nb\nANCHOR_END: x\nc\n".to_vec());
+        f.insert("open.txt".into(), b"ANCHOR_END: y ANCHOR_END: ANCHOR: y ANCHOR:\n".to_vec());
+        let page = SourceFile::new("content/x.md", "{{#include one.txt:x}}\n{{#include open.txt:y}}\n");
+        let (e, d) = expand(&page, 0, "x.md", &f);
+        assert!(d.is_empty(), "{d:?}");
+        // The anchor runs from the line after its start to the next end marker after it.
+        assert_eq!(e.text, "b\n\n");
     }
 
     #[test]
