@@ -120,7 +120,8 @@ impl BuildSession {
 
     fn lap(&self, what: &str, t0: Instant) {
         if self.timings {
-            eprintln!("{what}: {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "{what}: {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
         }
     }
 

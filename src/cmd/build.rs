@@ -27,15 +27,15 @@ pub fn run(args: &BuildArgs) -> i32 {
             let t = Instant::now();
             let written = crate::io::write::write_site(&out_dir, &outputs);
             if std::env::var_os("COOKBOOK_TIMINGS").is_some() {
-                eprintln!("write: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+                to_stderr!("write: {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
             }
             if let Err(e) = written {
-                eprintln!("error: cannot write the site to {}: {e}", out_dir.display());
+                to_stderr!("error: cannot write the site to {}: {e}", out_dir.display());
                 return exit::FAILURE;
             }
             let pages = session.book().map_or(0, |b| b.pages.len());
             let warn = report::counts(session.warnings());
-            eprintln!(
+            to_stderr!(
                 "Built {pages} pages ({} files) into {} in {:.2}s{}",
                 outputs.len(),
                 out_dir.display(),
@@ -46,7 +46,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         Err(diags) => {
             report::print(&diags);
-            eprintln!("error: build failed with {}; {} was left as it was", report::counts(&diags), out_dir.display());
+            to_stderr!("error: build failed with {}; {} was left as it was", report::counts(&diags), out_dir.display());
             if diags.iter().any(|d| d.code == "config") {
                 exit::USAGE
             } else {

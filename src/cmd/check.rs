@@ -20,14 +20,14 @@ use crate::io::links;
 
 pub fn run(args: &CheckArgs) -> i32 {
     let Some(timeout) = parse_duration(&args.timeout).filter(|d| !d.is_zero()) else {
-        eprintln!("error: invalid --timeout `{}`: write a duration such as `10s` or `500ms`", args.timeout);
+        to_stderr!("error: invalid --timeout `{}`: write a duration such as `10s` or `500ms`", args.timeout);
         return exit::USAGE;
     };
     let mut session = BuildSession::new(&args.root);
     let mut found = session.rebuild(&[]).err().unwrap_or_default();
     let Some(book) = session.book() else {
         report::print(&found);
-        eprintln!("error: no book to check at {}", args.root.display());
+        to_stderr!("error: no book to check at {}", args.root.display());
         return exit::USAGE;
     };
     found.extend(session.warnings().iter().filter(|w| w.code != "verify-report").cloned());
@@ -45,11 +45,11 @@ pub fn run(args: &CheckArgs) -> i32 {
     let pages = book.pages.len();
     let links = if args.external { format!(", {links_checked} external links") } else { String::new() };
     if errors > 0 {
-        eprintln!("check: {} in {pages} pages{links}", report::counts(&found));
+        to_stderr!("check: {} in {pages} pages{links}", report::counts(&found));
         exit::FAILURE
     } else {
         let warn = report::counts(&found);
-        eprintln!("check: no problems in {pages} pages{links}{}", if warn.is_empty() { String::new() } else { format!(" ({warn})") });
+        to_stderr!("check: no problems in {pages} pages{links}{}", if warn.is_empty() { String::new() } else { format!(" ({warn})") });
         exit::OK
     }
 }

@@ -17,20 +17,20 @@ pub fn run(args: &InitArgs) -> i32 {
     let title = args.title.clone().unwrap_or_else(|| default_title(&args.dir));
     let existing: Vec<&str> = FILES.iter().map(|(p, _)| *p).filter(|p| args.dir.join(p).exists()).collect();
     if !existing.is_empty() {
-        eprintln!("error: {} already has {}", args.dir.display(), existing.join(", "));
-        eprintln!("  = help: run `cookbook init` in an empty folder, or pass a new DIR");
+        to_stderr!("error: {} already has {}", args.dir.display(), existing.join(", "));
+        to_stderr!("  = help: run `cookbook init` in an empty folder, or pass a new DIR");
         return exit::USAGE;
     }
     for (path, text) in FILES {
         let target = args.dir.join(path);
         let text = text.replace("{{TITLE}}", &title.replace('"', "'"));
         if let Err(e) = target.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::write(&target, text)) {
-            eprintln!("error: cannot write {}: {e}", target.display());
+            to_stderr!("error: cannot write {}: {e}", target.display());
             return exit::FAILURE;
         }
     }
-    println!("Created a cookbook in {}", args.dir.display());
-    println!("  cookbook build --root {}     render it to {}/book", args.dir.display(), args.dir.display());
+    to_stdout!("Created a cookbook in {}", args.dir.display());
+    to_stdout!("  cookbook build --root {}     render it to {}/book", args.dir.display(), args.dir.display());
     exit::OK
 }
 

@@ -16,25 +16,25 @@ pub fn run(args: &MergeReportsArgs) -> i32 {
             Err(why) => {
                 bad += 1;
                 let why = why.unwrap_or_else(|| "it does not exist".into());
-                eprintln!("error: cannot read the verify report {}: {why}", path.display());
+                to_stderr!("error: cannot read the verify report {}: {why}", path.display());
             }
         }
     }
     if bad > 0 {
-        eprintln!("  = help: pass the JSON reports written by `cookbook verify --json FILE` (or .cookbook/verify.json)");
+        to_stderr!("  = help: pass the JSON reports written by `cookbook verify --json FILE` (or .cookbook/verify.json)");
         return exit::USAGE;
     }
     let n = reports.len();
     let (merged, notes) = report::merge(reports);
     for note in &notes {
-        eprintln!("note: {note}");
+        to_stderr!("note: {note}");
     }
     if let Err(e) = atomic::write(&args.out, merged.to_json().as_bytes()) {
-        eprintln!("error: cannot write {}: {e}", args.out.display());
+        to_stderr!("error: cannot write {}: {e}", args.out.display());
         return exit::FAILURE;
     }
     let summary: Vec<String> = merged.summary.iter().filter(|(_, c)| **c > 0).map(|(o, c)| format!("{c} {o}")).collect();
-    eprintln!(
+    to_stderr!(
         "Merged {n} reports ({} blocks: {}) into {}",
         merged.blocks.len(),
         if summary.is_empty() { "none".to_string() } else { summary.join(", ") },

@@ -14,7 +14,7 @@ pub fn run(args: &NewArgs) -> i32 {
     let rel = match scaffold::path_of(&args.slug) {
         Ok(r) => r,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            to_stderr!("error: {msg}");
             return exit::USAGE;
         }
     };
@@ -30,31 +30,31 @@ pub fn run(args: &NewArgs) -> i32 {
     let target = args.root.join(&sources.src_dir).join(&rel);
     if let Err(e) = create_new(&target, scaffold::recipe(&title).as_bytes()) {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            eprintln!("error: {shown} already exists; refusing to overwrite it");
-            eprintln!("  = help: pick another name, or edit the existing recipe");
+            to_stderr!("error: {shown} already exists; refusing to overwrite it");
+            to_stderr!("  = help: pick another name, or edit the existing recipe");
             return exit::USAGE;
         }
-        eprintln!("error: cannot write {shown}: {e}");
+        to_stderr!("error: cannot write {shown}: {e}");
         return exit::FAILURE;
     }
     let summary_shown = format!("{}/SUMMARY.md", sources.src_dir);
     let Some(summary) = sources.files.get("SUMMARY.md") else {
-        println!("Created {shown} (no SUMMARY.md: the directory tree lists it)");
+        to_stdout!("Created {shown} (no SUMMARY.md: the directory tree lists it)");
         return exit::OK;
     };
     let Ok(summary) = std::str::from_utf8(summary) else {
-        eprintln!("error: {summary_shown} is not UTF-8; created {shown} but did not list it");
+        to_stderr!("error: {summary_shown} is not UTF-8; created {shown} but did not list it");
         return exit::FAILURE;
     };
     match scaffold::add_to_summary(summary, &title, &rel) {
         Some(text) => {
             if let Err(e) = atomic::write(&args.root.join(&sources.src_dir).join("SUMMARY.md"), text.as_bytes()) {
-                eprintln!("error: created {shown} but cannot update {summary_shown}: {e}");
+                to_stderr!("error: created {shown} but cannot update {summary_shown}: {e}");
                 return exit::FAILURE;
             }
-            println!("Created {shown} and added `- [{title}]({rel})` to {summary_shown}");
+            to_stdout!("Created {shown} and added `- [{title}]({rel})` to {summary_shown}");
         }
-        None => println!("Created {shown} ({summary_shown} already lists it)"),
+        None => to_stdout!("Created {shown} ({summary_shown} already lists it)"),
     }
     exit::OK
 }

@@ -7,7 +7,7 @@ use crate::core::diagnostic::Diagnostic;
 pub fn print(diags: &[Diagnostic]) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in diags {
-        eprintln!("{}\n", d.render(color));
+        to_stderr!("{}\n", d.render(color));
     }
 }
 
