@@ -215,7 +215,8 @@ impl BuildSession {
             if self.defer_search && !current.is_empty() {
                 self.deferred = Some(docs);
             } else {
-                *current = search::build_index(&docs);
+                let src = Path::new(&book.src_dir);
+                *current = crate::core::panic::caught(src, "building the search index", || search::build_index(&docs)).map_err(|d| vec![d])?;
             }
             outputs.extend(current.iter().cloned());
             drop(current);

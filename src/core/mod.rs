@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod mime;
 pub mod nav;
 pub mod output;
+pub mod panic;
 pub mod preview;
 pub mod proof;
 pub mod render;

@@ -79,7 +79,8 @@ pub fn render_markdown(book: &Book, page: &Page, urls: &BTreeMap<String, String>
         files: &book.files,
         smart_punctuation: book.config.html.smart_punctuation,
     };
-    markdown::render(&page.source, page.body_start, &ctx)
+    super::panic::caught(&page.source.path, "rendering this page's markdown", || markdown::render(&page.source, page.body_start, &ctx))
+        .unwrap_or_else(|d| RenderedPage { diagnostics: vec![d], ..RenderedPage::default() })
 }
 
 /// Renders every page's markdown in parallel, in page order.
@@ -185,7 +186,9 @@ pub fn render_site_cached(
                 Some(s) => s.for_page(i),
                 None => nav::shared_placeholder(&root_of(&page.url)),
             };
-            let html = render_page(book, theme, page, &rendered[i], sidebar, Place::Book(i), lv.as_deref(), dashboard.is_some())?;
+            let html = super::panic::caught(&page.source.path, "filling this page's template", || {
+                render_page(book, theme, page, &rendered[i], sidebar, Place::Book(i), lv.as_deref(), dashboard.is_some())
+            })??;
             Ok((key.unwrap_or(0), Output::new(page.url.clone(), html)))
         })
         .collect();
