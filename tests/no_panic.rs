@@ -61,6 +61,40 @@ proptest! {
     fn anchors_in_any_order_never_panic(file in anchored_text()) {
         include_never_panics(file, ":x");
     }
+
+    /// Every count the command line takes (`--jobs`, `--port`, `--partition K/N`, a
+    /// `file:line` filter), at any size or none, parses to a value or a usage error.
+    #[test]
+    fn cli_counts_never_panic(count in count_text(), other in count_text()) {
+        use clap::Parser as _;
+        use cookbook::cli::Cli;
+        use cookbook::core::verify::plan::{self, Filter, Partition};
+        let partition = format!("{count}/{other}");
+        for args in [
+            vec!["verify", "--jobs", &count],
+            vec!["verify", "-j", &count, "--partition", &partition],
+            vec!["check", "--jobs", &count],
+            vec!["serve", "--port", &count],
+        ] {
+            let _ = Cli::try_parse_from(std::iter::once("cookbook").chain(args));
+        }
+        if let Ok(p) = Partition::parse(&partition) {
+            prop_assert!(p.k >= 1 && p.k <= p.n);
+            let _ = plan::select(Vec::new(), &[Filter::parse(&format!("content/a.md:{count}"))], Some(p));
+        }
+    }
+}
+
+/// A count as typed: small, huge, past `u64`, negative, empty or not a number.
+fn count_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<u64>().prop_map(|n| n.to_string()),
+        (0u32..4).prop_map(|n| n.to_string()),
+        Just("18446744073709551616".to_string()),
+        Just("-1".to_string()),
+        Just(String::new()),
+        "[0-9a-z+ -]{0,6}",
+    ]
 }
 
 /// A page that includes `file` with `selector`, and once whole.

@@ -79,10 +79,12 @@ pub fn run(plan: Vec<PagePlan>, engine: Option<&Engine>, settings: &Settings, on
         stop: AtomicBool::new(false),
         notes: Mutex::new(notes),
     };
+    // One worker per page at most: `--jobs 18446744073709551615` spawned threads for ever.
+    let workers = settings.jobs.clamp(1, plan.len().max(1));
     let queue = Mutex::new(plan.into_iter().collect::<VecDeque<_>>());
     let done: Mutex<Vec<(usize, Vec<BlockResult>)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
-        for _ in 0..settings.jobs.max(1) {
+        for _ in 0..workers {
             s.spawn(|| loop {
                 let Some(page) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else { break };
                 let index = page.index;
