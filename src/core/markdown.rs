@@ -238,7 +238,7 @@ impl Renderer<'_> {
             Some((p, a)) => (p, Some(a)),
             None => (dest, None),
         };
-        let path = percent_decode(path);
+        let path = super::urlpath::percent_decode_lossy(path);
         if path.is_empty() {
             if let Some(a) = anchor {
                 self.out.links.push(LinkRef { page_url: None, anchor: a.to_string(), span });
@@ -333,25 +333,6 @@ fn code_block_html(code: &str, info: &FenceInfo, line: usize) -> String {
 fn is_external(dest: &str) -> bool {
     dest.starts_with("//")
         || dest.split_once(':').is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let (Some(h), Some(l)) = (bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The relative href from the page at output path `from` to output path `to`.

@@ -217,7 +217,7 @@ fn parse_link(text: &str, offset: usize, line: usize) -> Option<Chapter> {
     let target_start = offset + 1 + close + 2;
     let path = (!target.is_empty()).then(|| {
         let t = target.split('#').next().unwrap_or(target);
-        t.trim_start_matches("./").replace("%20", " ")
+        super::urlpath::percent_decode_lossy(t.trim_start_matches("./"))
     });
     Some(Chapter {
         title: title.trim().to_string(),
@@ -299,6 +299,13 @@ mod tests {
                 ("content/SUMMARY.md:8:1".to_string(), "a prefix or suffix chapter cannot be a draft".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn paths_are_percent_decoded_like_links() {
+        let s = parse("- [Café](caf%C3%A9.md)\n- [Space](a%20b.md)\n- [Half](100%.md)\n").unwrap();
+        let paths: Vec<_> = s.chapters().iter().map(|c| c.path.clone().unwrap()).collect();
+        assert_eq!(paths, ["café.md", "a b.md", "100%.md"]);
     }
 
     #[test]

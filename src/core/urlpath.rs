@@ -1,14 +1,14 @@
 //! Turns a request target (`/gpu/cdi.html?x=1`) into the key of a site file (`gpu/cdi.html`),
 //! refusing anything that could name a file outside the site. Pure: it never looks at a disk,
 //! and it does not know which files exist (that is `core::preview`'s business).
+//! It is also the one home of percent-decoding: link destinations (`markdown`) and
+//! SUMMARY.md paths (`summary`) decode by the same rule as request targets.
 
 /// Why a request target was refused. Every refusal is answered with the 404 page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     /// Not an origin-form target (`/…`): `http://host/…`, `*`, or empty.
     NotOriginForm,
-    /// A `%` not followed by two hex digits.
-    BadEscape,
     /// A `.` or `..` segment, written plainly or percent-encoded.
     DotSegment,
     /// A `/` or `\` inside a segment (`%2f`, `%5c`, or a raw backslash).
@@ -73,7 +73,7 @@ fn segment(raw: &str) -> Result<String, Refusal> {
     if raw.is_empty() {
         return Err(Refusal::EmptySegment);
     }
-    let bytes = percent_decode(raw)?;
+    let bytes = percent_decode(raw);
     for &b in &bytes {
         match b {
             b'/' | b'\\' => return Err(Refusal::Separator),
@@ -88,28 +88,15 @@ fn segment(raw: &str) -> Result<String, Refusal> {
     Ok(text)
 }
 
-/// `%XX` → the byte; `+` stays `+` (it means a space only in query strings).
-pub fn percent_decode(raw: &str) -> Result<Vec<u8>, Refusal> {
-    let b = raw.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = |c: u8| (c as char).to_digit(16);
-            match (
-                b.get(i + 1).and_then(|&c| hex(c)),
-                b.get(i + 2).and_then(|&c| hex(c)),
-            ) {
-                (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-                _ => return Err(Refusal::BadEscape),
-            }
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Ok(out)
+/// `%XX` → the byte; a `%` not followed by two hex digits stays as written, as browsers and
+/// the `url` crate treat it; `+` stays `+` (it means a space only in query strings).
+pub fn percent_decode(raw: &str) -> Vec<u8> {
+    percent_encoding::percent_decode_str(raw).collect()
+}
+
+/// `percent_decode`, with bytes that are not UTF-8 replaced by U+FFFD.
+pub fn percent_decode_lossy(raw: &str) -> String {
+    percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned()
 }
 
 /// The value of `name` in a query string (`v=3&x` → `v` is `3`), undecoded.
@@ -174,8 +161,6 @@ mod tests {
             ("/index.html%00.css", Refusal::ControlChar),
             ("/a%0ab", Refusal::ControlChar),
             ("/%ff.html", Refusal::NotUtf8),
-            ("/%zz", Refusal::BadEscape),
-            ("/%2", Refusal::BadEscape),
             ("etc/passwd", Refusal::NotOriginForm),
             ("http://evil/etc/passwd", Refusal::NotOriginForm),
             ("*", Refusal::NotOriginForm),
@@ -184,6 +169,17 @@ mod tests {
         for (target, why) in cases {
             assert_eq!(resolve(target), Err(why), "{target}");
         }
+    }
+
+    #[test]
+    fn a_percent_without_two_hex_digits_stays_as_written() {
+        // The one rule for request targets, link destinations and SUMMARY.md paths (as
+        // browsers and the `url` crate decode): a page `100%.md` is served at `/100%.html`.
+        assert_eq!(key("/100%.html"), Ok("100%.html".into()));
+        assert_eq!(key("/%zz/%2"), Ok("%zz/%2".into()));
+        assert_eq!(key("/100%25.html"), Ok("100%.html".into()));
+        assert_eq!(percent_decode_lossy("a%20b%zz%e9%C3%A9%"), "a b%zz\u{fffd}é%");
+        assert_eq!(percent_decode("%2e%2E+"), b"..+");
     }
 
     #[test]
