@@ -1,5 +1,7 @@
 //! Heading ids as GitHub makes them: lower case, spaces to `-`, punctuation dropped,
-//! duplicates suffixed `-1`, `-2` … in order of appearance.
+//! duplicates suffixed `-1`, `-2` … in order of appearance. By hand: the ids must be the
+//! ones mdBook and GitHub give (links in existing books depend on them), and the `slug`
+//! crates lower-case and transliterate differently (`café` → `cafe`, `a_b` → `a-b`).
 
 use std::collections::HashMap;
 

@@ -13,7 +13,6 @@
 
 mod doc;
 mod encode;
-mod fast_hash;
 mod index;
 mod rank;
 mod shard;

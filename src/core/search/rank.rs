@@ -6,7 +6,9 @@ use rayon::prelude::*;
 
 use super::doc::SearchDoc;
 use super::encode::js_cmp;
-use super::fast_hash::FastMap;
+// FxHash (as in rustc) for the term maps: the keys are our own tokens, not attacker-chosen,
+// and SipHash dominated the index build. Nothing relies on iteration order: output is sorted.
+use rustc_hash::FxHashMap as FastMap;
 use super::tokenize;
 
 /// How much one occurrence counts, by where it is.
