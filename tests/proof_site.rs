@@ -1,5 +1,5 @@
 //! Proof on the page: `cookbook build` with a known verify report (tests/fixtures/proof/,
-//! made by `tools/make_report.py`) badges every verify block by hash, writes "last
+//! made by `proof_fixtures.rs`) badges every verify block by hash, writes "last
 //! verified" lines and the verification dashboard; a browser screenshot of the dashboard.
 
 mod support;

@@ -1,50 +1,10 @@
-//! The JSON verify report as `cookbook build` reads it back (schema 1, written by
-//! `core::verify::report::json`), and merging the reports of N CI partitions into one.
-//! Pure: parsing text and combining values; reading files is the caller's job.
-//! Fields this file does not need are kept as they were (`rest`), so a merge loses nothing.
+//! Merging the JSON verify reports of N CI partitions into one, and the host facts the site
+//! shows. The report's types are `core::verify::report::schema`, re-exported here for the
+//! site's modules. Pure: combining values; reading files is the caller's job.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-/// Outcome names in the order reports list them.
-pub const OUTCOMES: [&str; 7] = ["pass", "fail", "stale", "timeout", "blocked", "skipped", "leaked"];
-
-/// A whole report. `runs` is only present in merged reports: one entry per partition,
-/// and each block's `run` indexes it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Report {
-    pub schema: u32,
-    pub tool: Value,
-    pub run: RunInfo,
-    pub host: Option<Host>,
-    pub host_error: Option<String>,
-    pub summary: BTreeMap<String, usize>,
-    pub pages: Vec<PageEntry>,
-    pub blocks: Vec<BlockEntry>,
-    pub notes: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub runs: Vec<RunEntry>,
-}
-
-/// When and how a run went.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RunInfo {
-    /// RFC 3339 UTC (`2026-11-29T09:22:45Z`).
-    pub started_at: String,
-    pub duration_ms: u64,
-    pub partition: Option<String>,
-    pub interrupted: bool,
-    /// Merged reports: the partitions merged, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub merged_from: Vec<String>,
-}
-
-/// The host facts a badge and the dashboard show: what `verify` wrote.
-pub use crate::core::verify::host::HostFacts as Host;
+pub use crate::core::verify::report::schema::{BlockEntry, Host, PageEntry, RanOn, Report, RunEntry, RunInfo, Tool, OUTCOMES, SCHEMA};
 
 impl Host {
     /// GPU models without index or UUID (`NVIDIA H100 80GB HBM3`), deduplicated, in order.
@@ -61,89 +21,6 @@ impl Host {
     }
 }
 
-/// One partition of a merged report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RunEntry {
-    pub partition: Option<String>,
-    pub started_at: String,
-    pub duration_ms: u64,
-    pub interrupted: bool,
-    pub host: Option<Host>,
-    pub host_error: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PageEntry {
-    pub file: String,
-    pub outcome: String,
-    pub verified_at: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct BlockEntry {
-    pub file: String,
-    pub line: usize,
-    pub heading: String,
-    pub hash: String,
-    pub outcome: String,
-    pub reason: String,
-    pub duration_ms: u64,
-    pub needs: Vec<String>,
-    pub hidden: bool,
-    /// Merged reports: index into [`Report::runs`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run: Option<usize>,
-    #[serde(flatten)]
-    pub rest: BTreeMap<String, Value>,
-}
-
-/// Where and when a block ran: its partition's facts in a merged report, else the run's.
-pub struct RanOn<'a> {
-    pub started_at: &'a str,
-    pub host: Option<&'a Host>,
-}
-
-impl Report {
-    /// Parses a report; the error says what is wrong in words a user can act on.
-    pub fn parse(text: &str) -> Result<Report, String> {
-        let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-        if !value.get("schema").is_some_and(Value::is_u64) || !value.get("blocks").is_some_and(Value::is_array) {
-            return Err("not a cookbook verify report (no `schema` and `blocks`)".into());
-        }
-        let report: Report = serde_json::from_value(value).map_err(|e| format!("not a cookbook verify report: {e}"))?;
-        if report.schema != 1 {
-            return Err(format!("unsupported report schema {} (this cookbook reads schema 1)", report.schema));
-        }
-        Ok(report)
-    }
-
-    /// The report as pretty JSON ending with a newline.
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
-    }
-
-    pub fn ran_on(&self, block: &BlockEntry) -> RanOn<'_> {
-        match block.run.and_then(|i| self.runs.get(i)) {
-            Some(r) => RanOn { started_at: &r.started_at, host: r.host.as_ref() },
-            None => RanOn { started_at: &self.run.started_at, host: self.host.as_ref() },
-        }
-    }
-
-    /// Block counts per outcome, every outcome present (zero when absent).
-    pub fn counts(&self) -> BTreeMap<String, usize> {
-        let mut m: BTreeMap<String, usize> = OUTCOMES.iter().map(|o| (o.to_string(), 0)).collect();
-        for b in &self.blocks {
-            *m.entry(b.outcome.clone()).or_insert(0) += 1;
-        }
-        m
-    }
-}
-
 /// Combines partition reports: blocks and pages concatenated and sorted by file and line,
 /// the summary recomputed, each partition's run and host kept in `runs` (blocks point at
 /// theirs). `host` is the shared host when all partitions ran on equal hosts, else the
@@ -151,7 +28,7 @@ impl Report {
 /// is taken from the later one; the returned notes say so.
 pub fn merge(reports: Vec<Report>) -> (Report, Vec<String>) {
     let mut notes = Vec::new();
-    let mut out = Report { schema: 1, ..Report::default() };
+    let mut out = Report { schema: SCHEMA, ..Report::default() };
     let mut blocks: BTreeMap<(String, usize, String), BlockEntry> = BTreeMap::new();
     let mut pages: BTreeMap<String, (usize, PageEntry)> = BTreeMap::new();
     for (i, r) in reports.iter().enumerate() {
@@ -177,7 +54,7 @@ pub fn merge(reports: Vec<Report>) -> (Report, Vec<String>) {
             host_error: r.host_error.clone(),
         });
     }
-    out.tool = reports.first().map(|r| r.tool.clone()).unwrap_or(Value::Null);
+    out.tool = reports.first().map(|r| r.tool.clone()).unwrap_or_default();
     out.blocks = blocks.into_values().collect();
     out.pages = pages.into_values().map(|(_, p)| p).collect();
     out.summary = out.counts();
