@@ -7,7 +7,6 @@ mod support;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use support::browser::Browser;
@@ -26,11 +25,7 @@ impl StaticServer {
             .stderr(Stdio::null())
             .spawn()
             .ok()?;
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "http.server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        support::until_listening("http.server to start", port);
         Some(StaticServer(child, port))
     }
 }

@@ -5,9 +5,20 @@
 mod common;
 mod support;
 
-use std::process::Stdio;
+use std::process::{Child, Stdio};
+use std::time::Duration;
 
 use common::*;
+use support::eventually;
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
 
 /// Runs verify with `jobs` on the passing page; its exit code (the run must end in time).
 fn verify_with_jobs(test: &str, jobs: &str) -> Option<i32> {
@@ -15,24 +26,14 @@ fn verify_with_jobs(test: &str, jobs: &str) -> Option<i32> {
     docker(test)?;
     let book = fixture("outcomes");
     let root = path_str(book.path());
-    let mut child = cookbook_cmd(&["verify", "--root", &root, "--jobs", jobs, "content/01-pass.md"])
+    let child = cookbook_cmd(&["verify", "--root", &root, "--jobs", jobs, "content/01-pass.md"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("run cookbook");
-    let ended = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break Some(status);
-        }
-        if std::time::Instant::now() > ended {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    let status = status.unwrap_or_else(|| panic!("verify --jobs {jobs} did not end within 120s"));
+    // Killed if the wait below fails: a runaway run must not outlive the test.
+    let mut child = KillOnDrop(child);
+    let status = eventually(&format!("verify --jobs {jobs} to end"), Duration::from_secs(120), || child.0.try_wait().unwrap());
     let report = std::fs::read_to_string(book.path().join(".cookbook/verify.json")).expect("a report");
     assert!(report.contains("\"pass\""), "{report}");
     status.code()

@@ -6,8 +6,10 @@ mod common;
 mod support;
 
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use common::*;
+use support::eventually;
 
 fn labelled(kind: &[&str], run_prefix: &str) -> Vec<String> {
     let mut args = kind.to_vec();
@@ -32,7 +34,7 @@ fn sigint_mid_run_leaves_nothing_behind() {
     // If an assertion fails before the SIGINT, still stop the run (it cleans up after itself).
     let guard = InterruptOnDrop(child.id() as i32);
     // Mid-run: both pages have created their resources and sit in long blocks.
-    poll(60, "both pages to start", || {
+    eventually("both pages to start", Duration::from_secs(60), || {
         let started = marks.path().join("a-started").exists() && marks.path().join("b-started").exists();
         let sleeping = processes_of_run(&run_prefix).iter().filter(|p| p.starts_with("sleep 300")).count() >= 2;
         (started && sleeping).then_some(())
@@ -41,7 +43,7 @@ fn sigint_mid_run_leaves_nothing_behind() {
     assert_eq!(labelled(&["network", "ls"], &run_prefix).len(), 1);
     assert_eq!(labelled(&["volume", "ls"], &run_prefix).len(), 1, "`docker volume create` with no name is labelled too");
     drop(guard);
-    let status = poll(60, "cookbook to exit after SIGINT", || child.try_wait().expect("wait"));
+    let status = eventually("cookbook to exit after SIGINT", Duration::from_secs(60), || child.try_wait().expect("wait"));
     let out = child.wait_with_output().expect("output");
     let stdout = text(&out.stdout);
     assert_eq!(status.code(), Some(130), "stdout:\n{stdout}\nstderr:\n{}", text(&out.stderr));

@@ -138,15 +138,3 @@ pub fn processes_of_run(run_prefix: &str) -> Vec<String> {
     }
     found
 }
-
-/// Polls `f` until it returns `Some`, or panics after `secs` seconds.
-pub fn poll<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f() {
-            return v;
-        }
-        assert!(std::time::Instant::now() < deadline, "timed out after {secs}s waiting for {what}");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}

@@ -5,7 +5,7 @@
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder};
 
@@ -49,11 +49,7 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start listening");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        super::until_listening("chromedriver to listen", port);
         let mut args = vec!["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--allow-file-access-from-files"];
         if dark {
             args.extend(["--force-dark-mode", "--blink-settings=preferredColorScheme=0"]);
@@ -93,15 +89,10 @@ impl Browser {
 
     /// Polls `script` (returning a truthy value when ready) until it holds or the deadline.
     pub fn wait_for(&self, script: &str, what: &str) -> serde_json::Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
+        super::eventually(what, Duration::from_secs(10), || {
             let v = self.execute(script, vec![]);
-            if !(v.is_null() || v == false || v == "" || v == 0) {
-                return v;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::sleep(Duration::from_millis(25));
-        }
+            (!(v.is_null() || v == false || v == "" || v == 0)).then_some(v)
+        })
     }
 }
 

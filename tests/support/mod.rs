@@ -165,7 +165,8 @@ pub fn fixture(case: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-/// Calls `probe` until it returns `Some`, failing the test after `limit`.
+/// Calls `probe` until it returns `Some`, failing the test after `limit`: the one way tests
+/// wait for a condition (never a bare sleep).
 pub fn eventually<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
     let deadline = Instant::now() + limit;
     loop {
@@ -178,6 +179,11 @@ pub fn eventually<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Opt
         );
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// Waits until something listens on the local `port` (a server a test started).
+pub fn until_listening(what: &str, port: u16) {
+    eventually(what, Duration::from_secs(20), || std::net::TcpStream::connect(("127.0.0.1", port)).ok().map(drop));
 }
 
 /// Writes a file the way an editor that saves via rename does: a temporary file, then rename.
