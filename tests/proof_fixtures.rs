@@ -29,7 +29,14 @@ const RUN: &[(&str, &str, Outcome, &str, u64, &[Need])] = &[
     ("gpu.md", "See the GPU", Outcome::Pass, "exit status 0", 2150, &[Need::Docker, Need::Gpu]),
     ("gpu.md", "Skipped here", Outcome::Skipped, "needs a GPU; this host has none", 0, &[Need::Docker, Need::Gpu]),
     ("gpu.md", "Blocked", Outcome::Blocked, "the registry is unreachable (name lookup failed)", 5012, &[Need::Docker, Need::Registry]),
-    ("cleanup.md", "Leaks", Outcome::Leaked, "passed, but left container left-behind (1f93944c358e) behind (removed)", 640, &[Need::Docker]),
+    (
+        "cleanup.md",
+        "Leaks",
+        Outcome::Leaked,
+        "passed, but left container left-behind (1f93944c358e) behind (removed)",
+        640,
+        &[Need::Docker],
+    ),
     ("cleanup.md", "Edited since", Outcome::Pass, "exit status 0", 12, &[]),
 ];
 
@@ -99,7 +106,16 @@ fn run(pages: &[&str], host: HostFacts, started_at: &str, partition: Option<Part
             let missing = matches!(outcome, Outcome::Skipped | Outcome::Blocked).then(|| needs[needs.len() - 1]);
             let verdict = Verdict { outcome, reason: reason.into(), diff: None, missing };
             let duration = Duration::from_millis(ms);
-            results.push(BlockResult { block: b, verdict, duration, exit_code: Some(0), output: String::new(), leaked: vec![], attempts: 1, fails_run });
+            results.push(BlockResult {
+                block: b,
+                verdict,
+                duration,
+                exit_code: Some(0),
+                output: String::new(),
+                leaked: vec![],
+                attempts: 1,
+                fails_run,
+            });
         }
     }
     let report = RunReport {
