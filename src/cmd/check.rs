@@ -39,6 +39,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         found.extend(diags);
         links_checked = n;
     }
+    crate::core::strict_links::promote(&mut found);
     dedup(&mut found);
     report::print(&found);
     let errors = found.iter().filter(|d| d.is_error()).count();
