@@ -157,7 +157,15 @@ impl BuildSession {
         // A page's HTML depends on its text and on which pages and files exist.
         let urls = render::urls(&book);
         let shape = hash_of((&urls, book.files.keys().collect::<Vec<_>>(), book.config.html.smart_punctuation));
-        let keys: Vec<u64> = book.pages.par_iter().map(|p| hash_of((&p.source.text, p.body_start, shape))).collect();
+        // … and on the files it includes.
+        let keys: Vec<u64> = book
+            .pages
+            .par_iter()
+            .map(|p| {
+                let included: Vec<Option<&Vec<u8>>> = crate::core::include::targets(&p.rel, &p.source.text).iter().map(|k| book.files.get(k)).collect();
+                hash_of((&p.source.text, p.body_start, shape, included))
+            })
+            .collect();
         crate::core::highlight::preload();
         // Renderings whose key still matches are moved out of the cache, not copied.
         let mut cached = std::mem::take(&mut self.markdown);

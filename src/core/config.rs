@@ -360,6 +360,20 @@ mod tests {
     }
 
     #[test]
+    fn strict_links_redirects_and_print() {
+        let (c, w) = parse_str(
+            "[output.html]\ndefault-theme = \"navy\"\n[output.html.print]\nenable = false\n\
+             [output.html.redirect]\n\"/old.html\" = \"new.html\"\n[site]\nstrict-links = true\n",
+        )
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert!(c.site.strict_links && !c.html.print.enable && c.build.create_missing);
+        assert_eq!(c.html.redirect["/old.html"], "new.html");
+        let (c, _) = parse_str("").unwrap();
+        assert!(!c.site.strict_links && c.html.print.enable, "mdBook's defaults");
+    }
+
+    #[test]
     fn unknown_keys_are_warnings_with_lines() {
         let (_, w) = parse_str(
             "[book]\ntitel = \"T\"\n[output.html]\nmathjax-support = true\nfoo = 1\n\

@@ -133,17 +133,20 @@ pub fn expand(src: &SourceFile, body: usize, rel: &str, files: &BTreeMap<String,
 /// The files outside the source folder that `text` (the page `rel`) includes, keyed as
 /// `expand` looks them up (`../examples/x.rs`): what the loader reads from disk.
 pub fn outside_targets(rel: &str, text: &str) -> Vec<String> {
+    targets(rel, text).into_iter().filter(|k| k.starts_with("../")).collect()
+}
+
+/// Every file `text` (the page `rel`) includes, keyed as `expand` looks them up: a page
+/// must be rendered again when one of them changes.
+pub fn targets(rel: &str, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut search = 0;
     while let Some(d) = next_directive(text, search) {
         search = d.end;
-        if d.name.is_some_and(|n| n != "title") {
-            let path = d.arg.split_whitespace().next().unwrap_or("");
-            let path = if d.name == Some("playground") || d.name == Some("playpen") { path } else { path.split(':').next().unwrap_or("") };
-            if let Some(key) = resolve_any(rel, path).filter(|k| k.starts_with("../")) {
-                out.push(key);
-            }
-        }
+        let Some(name) = d.name.filter(|n| *n != "title") else { continue };
+        let path = d.arg.split_whitespace().next().unwrap_or("");
+        let path = if name == "playground" || name == "playpen" { path } else { path.split(':').next().unwrap_or("") };
+        out.extend(resolve_any(rel, path));
     }
     out
 }
