@@ -139,6 +139,11 @@ pub fn outside_targets(rel: &str, text: &str) -> Vec<String> {
 /// Every file `text` (the page `rel`) includes, keyed as `expand` looks them up: a page
 /// must be rendered again when one of them changes.
 pub fn targets(rel: &str, text: &str) -> Vec<String> {
+    targets_at(rel, text).into_iter().map(|(key, _)| key).collect()
+}
+
+/// Like [`targets`], with the byte span of each directive in `text`.
+pub fn targets_at(rel: &str, text: &str) -> Vec<(String, Span)> {
     let mut out = Vec::new();
     let mut search = 0;
     while let Some(d) = next_directive(text, search) {
@@ -146,7 +151,7 @@ pub fn targets(rel: &str, text: &str) -> Vec<String> {
         let Some(name) = d.name.filter(|n| *n != "title") else { continue };
         let path = d.arg.split_whitespace().next().unwrap_or("");
         let path = if name == "playground" || name == "playpen" { path } else { path.split(':').next().unwrap_or("") };
-        out.extend(resolve_any(rel, path));
+        out.extend(resolve_any(rel, path).map(|key| (key, d.start..d.end)));
     }
     out
 }

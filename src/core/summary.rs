@@ -107,7 +107,7 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
             summary.items.push(SummaryItem::Separator);
             continue;
         }
-        let list = trimmed.strip_prefix("- ").map(|r| ('-', r)).or_else(|| trimmed.strip_prefix("* ").map(|r| ('*', r)));
+        let list = list_item(trimmed);
         if let Some((mark, rest)) = list {
             if section == Section::Suffix {
                 errors.push(err("numbered chapters cannot follow suffix chapters", indent, 1,
@@ -169,6 +169,19 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// A list item's marker and the text after it: `- `, `* `, `+ ` or, as mdBook also reads
+/// them, ordered `1. ` / `1) ` (marked `1`).
+fn list_item(t: &str) -> Option<(char, &str)> {
+    for mark in ['-', '*', '+'] {
+        if let Some(rest) = t.strip_prefix(mark).and_then(|r| r.strip_prefix(' ')) {
+            return Some((mark, rest));
+        }
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = t[digits..].strip_prefix(['.', ')'])?.strip_prefix(' ')?;
+    (digits > 0 && digits < 10).then_some(('1', rest))
 }
 
 fn is_separator(t: &str) -> bool {
@@ -377,6 +390,11 @@ mod tests {
                 " Suffix Some(\"x.md\")",
             ]
         );
+        // `+` bullets and ordered lists, as pulldown-cmark (and so mdBook) reads them.
+        let s = parse("+ [A](a.md)\n  + [B](b.md)\n").unwrap();
+        assert_eq!(outline(&s), ["1 A Some(\"a.md\")", "  1.1 B Some(\"b.md\")"]);
+        let s = parse("1. [A](a.md)\n2. [B](b.md)\n").unwrap();
+        assert_eq!(outline(&s), ["1 A Some(\"a.md\")", "2 B Some(\"b.md\")"]);
         // A link that never closes is still an error.
         let e = parse("- [A](a.md\n").unwrap_err();
         assert_eq!(e[0].position().unwrap(), "content/SUMMARY.md:1:3");
