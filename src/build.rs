@@ -102,6 +102,9 @@ impl BuildSession {
         let mut paths = vec![self.root.join("book.toml"), self.root.join(src), self.root.join("templates"), self.root.join("assets")];
         if let Some(b) = &self.book {
             paths.extend(b.config.build.extra_watch_dirs.iter().map(|d| self.root.join(d)));
+            // Files outside the source folder that pages include (`../examples/x.rs`).
+            let src = self.root.join(&b.src_dir);
+            paths.extend(b.files.keys().filter(|k| k.starts_with("../")).map(|k| lexical(&src.join(k))));
         }
         paths
     }
@@ -155,7 +158,15 @@ impl BuildSession {
         // A page's HTML depends on its text and on which pages and files exist.
         let urls = render::urls(&book);
         let shape = hash_of((&urls, book.files.keys().collect::<Vec<_>>(), book.config.html.smart_punctuation));
-        let keys: Vec<u64> = book.pages.par_iter().map(|p| hash_of((&p.source.text, p.body_start, shape))).collect();
+        // … and on the files it includes.
+        let keys: Vec<u64> = book
+            .pages
+            .par_iter()
+            .map(|p| {
+                let included: Vec<Option<&Vec<u8>>> = crate::core::include::targets(&p.rel, &p.source.text).iter().map(|k| book.files.get(k)).collect();
+                hash_of((&p.source.text, p.body_start, shape, included))
+            })
+            .collect();
         crate::core::highlight::preload();
         // Renderings whose key still matches are moved out of the cache, not copied.
         let mut cached = std::mem::take(&mut self.markdown);
@@ -173,6 +184,7 @@ impl BuildSession {
             .map(|(p, slot)| slot.take().unwrap_or_else(|| render::render_markdown(&book, p, &urls)))
             .collect();
         self.lap("markdown", t0);
+        self.warnings.extend(render::page_problems(&book, &rendered).1);
         let theme = &self.theme.as_ref().expect("theme compiled above").1;
         // The verify report is re-read on every build: `serve` shows a fresh run's badges.
         let (report, report_warnings) = crate::io::proof::read_reports(&self.root, &self.verify_reports);
@@ -253,4 +265,18 @@ impl BuildSession {
             self.markdown = book.pages.iter().zip(keys).zip(rendered).map(|((p, k), r)| (p.rel.clone(), (*k, r))).collect();
         }
     }
+}
+
+/// `a/b/../c` → `a/c`, without touching the disk (watcher events name paths that way).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

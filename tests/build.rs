@@ -68,6 +68,9 @@ fn a_failed_build_keeps_the_previous_site() {
 #[test]
 fn all_problems_are_reported_together_with_lines() {
     let book = TestBook::new("site");
+    // Broken links and missing chapters are errors only with strict links (mdbook_compat.rs).
+    let toml = book.read("book.toml") + "\n[site]\nstrict-links = true\n";
+    book.write("book.toml", toml);
     book.write("content/SUMMARY.md", "[Home](README.md)\n\n- [Recipes](recipes.md)\n  - [Nested](sub/nested.md)\n- [Gone](gone.md)\n- [Bytes](bytes.md)\n");
     book.write("content/README.md", "# Home\n\nA [broken](nope.md) link and a [bad anchor](recipes.md#nope).\n\n![x](missing.png)\n");
     book.write("content/sub/nested.md", "---\ntitle: [unclosed\n---\n");

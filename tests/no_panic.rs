@@ -13,6 +13,9 @@ fn syntaxy() -> impl Strategy<Value = String> {
             "# ", "- ", "* ", "  ", "[", "]", "(", ")", "a.md", "\n", "---", "+++", "```bash verify\n", "```\n",
             "{{#include ", "}}", ":", "ANCHOR: x", "<!--", "-->", "> [!NOTE]", "|", "\u{feff}", "é", "\r\n", "=", "\"",
             "title", "#x", "../", "<CONTAINER>", "$ ", "> ",
+            // mdBook's other directives and SUMMARY.md forms
+            "{{#rustdoc_include ", "{{#playground ", "{{#title ", "\\{{#", "{{ #", "+ ", "1. ", "<", ">", "'", "```rust\n", "## ",
+            " href=\"", " src=\"",
         ]),
         0..40,
     );
@@ -39,11 +42,18 @@ proptest! {
     }
 
     #[test]
+    fn include_targets_and_print_rebase_never_panic(text in any_text()) {
+        let _ = cookbook::core::include::targets_at("a/p.md", &text);
+        let _ = cookbook::core::print::rebase(&text, "a/b");
+    }
+
+    #[test]
     fn markdown_never_panics(text in any_text()) {
         let src = SourceFile::new("content/a/p.md", text);
         let body = frontmatter::split(&src).map(|s| s.body_start).unwrap_or(0);
         let mut files = BTreeMap::new();
         files.insert("a/x.txt".to_string(), b"one\nANCHOR: x\ntwo\nANCHOR_END: x\n".to_vec());
+        files.insert("../x.txt".to_string(), b"# hidden\n## shown\nANCHOR: x\n".to_vec());
         let urls = BTreeMap::from([("a/p.md".to_string(), "a/p.html".to_string())]);
         let ctx = markdown::Context { page_rel: "a/p.md", page_url: "a/p.html", urls: &urls, files: &files, smart_punctuation: true };
         let r = markdown::render(&src, body, &ctx);

@@ -11,7 +11,7 @@ use crate::build::BuildSession;
 use crate::cli::CheckArgs;
 use crate::cmd::report;
 use crate::core::book::Book;
-use crate::core::check::{blocks, external, orphans};
+use crate::core::check::{blocks, external, orphans, outside_includes};
 use crate::core::config::parse_duration;
 use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::verify::plan;
@@ -32,6 +32,7 @@ pub fn run(args: &CheckArgs) -> i32 {
     };
     found.extend(session.warnings().iter().filter(|w| w.code != "verify-report").cloned());
     found.extend(orphans::find(book));
+    found.extend(outside_includes::find(book));
     found.extend(verify_findings(book));
     let mut links_checked = 0;
     if args.external {
@@ -39,6 +40,7 @@ pub fn run(args: &CheckArgs) -> i32 {
         found.extend(diags);
         links_checked = n;
     }
+    crate::core::strict_links::promote(&mut found);
     dedup(&mut found);
     report::print(&found);
     let errors = found.iter().filter(|d| d.is_error()).count();

@@ -17,7 +17,8 @@ pub struct Sources {
     pub config: Option<SourceFile>,
     /// The source folder, relative to the root (`content`).
     pub src_dir: String,
-    /// Every file under the source folder, keyed by its `/`-separated path inside it.
+    /// Every file under the source folder, keyed by its `/`-separated path inside it; and
+    /// the files outside it that pages include, keyed by their path from it (`../x/y.rs`).
     pub files: BTreeMap<String, Vec<u8>>,
     /// The book's own templates (overriding the built-in theme), keyed likewise.
     pub templates: BTreeMap<String, Vec<u8>>,
@@ -66,9 +67,10 @@ pub struct Book {
 }
 
 impl Book {
-    /// Files to copy to the site as they are: everything that is not markdown.
+    /// Files to copy to the site as they are: everything that is not markdown (nor an
+    /// included file from outside the source folder, keyed `../…`).
     pub fn static_files(&self) -> impl Iterator<Item = (&String, &Vec<u8>)> {
-        self.files.iter().filter(|(k, _)| !k.ends_with(".md"))
+        self.files.iter().filter(|(k, _)| !k.ends_with(".md") && !k.starts_with("../"))
     }
 
     pub fn page_by_rel(&self, rel: &str) -> Option<&Page> {
@@ -198,14 +200,8 @@ impl PageLoader<'_> {
                 SummaryItem::PartTitle { title, .. } => nav.push(NavItem::Part(title.clone())),
                 SummaryItem::Chapter(c) => {
                     let page = c.path.as_ref().and_then(|p| {
-                        if !self.book.files.contains_key(p) {
-                            self.errors.push(
-                                Diagnostic::error("summary", format!("`{p}` does not exist"))
-                                    .at(summary, c.path_span.clone())
-                                    .label("listed in SUMMARY.md")
-                                    .help(format!("create {}/{p}, or fix the link", self.book.src_dir)),
-                            );
-                            return None;
+                        if !self.book.files.contains_key(p) || p.starts_with("../") {
+                            return self.missing_chapter(p, c, summary).map(|page| self.push(page));
                         }
                         self.page(p, &c.title, c.number.clone())
                             .map(|page| self.push(page))
@@ -216,6 +212,28 @@ impl PageLoader<'_> {
             }
         }
         nav
+    }
+
+    /// A chapter whose file is missing. mdBook (with its default `create-missing`) writes
+    /// the file with the chapter's title and builds on; so does cookbook, in memory, with a
+    /// warning. With `create-missing = false` or strict links it is an error.
+    fn missing_chapter(&mut self, p: &str, c: &summary::Chapter, summary: &SourceFile) -> Option<Page> {
+        let d = Diagnostic::error("summary", format!("`{p}` does not exist"))
+            .at(summary, c.path_span.clone())
+            .label("listed in SUMMARY.md")
+            .help(format!("create {}/{p}, or fix the link", self.book.src_dir));
+        let cfg = &self.book.config;
+        if cfg.site.strict_links || !cfg.build.create_missing {
+            self.errors.push(d);
+            return None;
+        }
+        self.warnings.push(
+            Diagnostic { severity: diagnostic::Severity::Warning, ..d }
+                .note("built as a page holding only its title, as mdBook does")
+                .note("a build error with `[site] strict-links = true` in book.toml"),
+        );
+        let text = format!("# {}\n", c.title);
+        self.page_from(p, text.into_bytes(), &c.title, c.number.clone())
     }
 
     fn push(&mut self, page: Page) -> usize {
@@ -230,7 +248,7 @@ impl PageLoader<'_> {
             .book
             .files
             .keys()
-            .filter(|k| k.ends_with(".md") && k.as_str() != page_404)
+            .filter(|k| k.ends_with(".md") && k.as_str() != page_404 && !k.starts_with("../"))
             .cloned()
             .collect();
         md.sort();
@@ -323,6 +341,10 @@ impl PageLoader<'_> {
 
     fn page(&mut self, rel: &str, nav_title: &str, number: Vec<u32>) -> Option<Page> {
         let bytes = self.book.files.get(rel)?.clone();
+        self.page_from(rel, bytes, nav_title, number)
+    }
+
+    fn page_from(&mut self, rel: &str, bytes: Vec<u8>, nav_title: &str, number: Vec<u32>) -> Option<Page> {
         let path = Path::new(&self.book.src_dir).join(rel);
         let source = match decode(&path, bytes) {
             Ok(s) => s,
@@ -446,7 +468,17 @@ mod tests {
         .unwrap();
         assert_eq!(b.pages.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), ["Home", "Two"]);
         assert_eq!(b.pages[1].number, [1]);
-        let e = assemble(&sources(&[("SUMMARY.md", "- [Gone](gone.md)\n- [Bad](bad.md)\n"), ("bad.md", "+++\nweight = x\n+++\n")])).unwrap_err();
+        let files = [("SUMMARY.md", "- [Gone](gone.md)\n- [Bad](bad.md)\n"), ("bad.md", "+++\nweight = x\n+++\n")];
+        // As in mdBook, a missing chapter is built from its title, with a warning …
+        let (b, e) = assemble_partial(&sources(&files));
+        assert_eq!(e.iter().map(|d| d.position().unwrap()).collect::<Vec<_>>(), ["content/bad.md:2:10"]);
+        assert_eq!(b.pages[0].source.text, "# Gone\n");
+        let w: Vec<_> = b.warnings.iter().map(|d| (d.position().unwrap(), d.message.clone())).collect();
+        assert_eq!(w, [("content/SUMMARY.md:1:10".to_string(), "`gone.md` does not exist".to_string())]);
+        // … and an error where the book asks for strict links.
+        let mut strict = sources(&files);
+        strict.config = Some(SourceFile::new("book.toml", "[site]\nstrict-links = true\n"));
+        let e = assemble(&strict).unwrap_err();
         let pos: Vec<_> = e.iter().map(|d| d.position().unwrap()).collect();
         assert_eq!(pos, ["content/SUMMARY.md:1:10", "content/bad.md:2:10"]);
     }

@@ -48,7 +48,9 @@ impl Default for BookConfig {
 pub struct BuildConfig {
     /// Where the site is written, relative to the root.
     pub build_dir: String,
-    /// mdBook creates files named in SUMMARY.md that are missing; we report them instead.
+    /// A chapter named in SUMMARY.md whose file is missing: like mdBook (`true`), it is
+    /// built as a page holding its title, with a warning (cookbook does not write the file);
+    /// `false` makes it an error.
     pub create_missing: bool,
     pub use_default_preprocessors: bool,
     /// More folders for `serve` to watch.
@@ -59,7 +61,7 @@ impl Default for BuildConfig {
     fn default() -> Self {
         BuildConfig {
             build_dir: "book".into(),
-            create_missing: false,
+            create_missing: true,
             use_default_preprocessors: true,
             extra_watch_dirs: Vec::new(),
         }
@@ -91,6 +93,25 @@ pub struct HtmlConfig {
     pub theme: Option<String>,
     pub cname: Option<String>,
     pub no_section_label: bool,
+    /// `[output.html.redirect]`: old path (from the site root) → new URL; a redirect page is
+    /// written at each old path.
+    pub redirect: BTreeMap<String, String>,
+    /// `[output.html.print]`: `enable = false` leaves out `print.html`.
+    pub print: PrintConfig,
+}
+
+/// `[output.html.print]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct PrintConfig {
+    /// Write `print.html`, the whole book on one page.
+    pub enable: bool,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig { enable: true }
+    }
 }
 
 impl Default for HtmlConfig {
@@ -109,6 +130,8 @@ impl Default for HtmlConfig {
             theme: None,
             cname: None,
             no_section_label: false,
+            redirect: BTreeMap::new(),
+            print: PrintConfig::default(),
         }
     }
 }
@@ -117,7 +140,7 @@ impl Default for HtmlConfig {
 const HTML_KEYS_WITHOUT_EFFECT: &[&str] = &[
     "mathjax-support", "copy-fonts", "hash-files", "definition-lists", "admonitions",
     "sidebar-header-nav", "live-reload-endpoint", "print", "fold", "playground", "code",
-    "search", "redirect", "curly-quotes",
+    "search", "curly-quotes",
 ];
 
 /// `[site]`: what mdBook lacks.
@@ -129,11 +152,15 @@ pub struct SiteConfig {
     /// Up to this many pages the sidebar is written into every page; above it, pages share
     /// one `toc.js` (and `toc.html` without JavaScript), so output grows linearly.
     pub inline_nav_limit: usize,
+    /// Broken internal links and anchors, links to pages not in the book, missing included
+    /// files and chapters fail the build. Off by default, as in mdBook (they are warnings);
+    /// `cookbook init` books and the bundled cookbook turn it on.
+    pub strict_links: bool,
 }
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig { search: true, inline_nav_limit: 300 }
+        SiteConfig { search: true, inline_nav_limit: 300, strict_links: false }
     }
 }
 
@@ -330,6 +357,20 @@ mod tests {
         assert_eq!(c.verify.jobs, 4);
         assert_eq!(c.verify.vars["CONTAINER"], "demo");
         assert!(c.site.search && c.html.smart_punctuation);
+    }
+
+    #[test]
+    fn strict_links_redirects_and_print() {
+        let (c, w) = parse_str(
+            "[output.html]\ndefault-theme = \"navy\"\n[output.html.print]\nenable = false\n\
+             [output.html.redirect]\n\"/old.html\" = \"new.html\"\n[site]\nstrict-links = true\n",
+        )
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert!(c.site.strict_links && !c.html.print.enable && c.build.create_missing);
+        assert_eq!(c.html.redirect["/old.html"], "new.html");
+        let (c, _) = parse_str("").unwrap();
+        assert!(!c.site.strict_links && c.html.print.enable, "mdBook's defaults");
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub struct RenderedPage {
     /// targets a link's `#anchor` may name.
     pub ids: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The page's `<title>` from mdBook's `{{#title …}}`.
+    pub title: Option<String>,
 }
 
 /// What a page needs to know about the rest of the book.
@@ -88,6 +90,7 @@ pub fn render(src: &SourceFile, body_start: usize, ctx: &Context<'_>) -> Rendere
         .filter_map(|rest| rest.find('"').map(|end| rest[..end].to_string()))
         .collect();
     r.out.html = html.into();
+    r.out.title = expanded.title.clone();
     r.out
 }
 
@@ -170,6 +173,9 @@ impl Renderer<'_> {
                     if fence.is_hidden() {
                         continue;
                     }
+                    if fence.lang == "rust" {
+                        code = rustdoc_visible(&code);
+                    }
                     if !fence.is_output() {
                         section.code.push_str(&code);
                     }
@@ -247,8 +253,11 @@ impl Renderer<'_> {
         }
         let what = if image { "image" } else { "link" };
         let Some(key) = include::resolve(self.ctx.page_rel, &path) else {
-            self.error(span, format!("{what} `{dest}` points outside the book"), "link to pages and files inside the source folder");
-            return None;
+            // It leaves the book (a sibling book on the same host): left as written, except
+            // that, as in mdBook, a link to a `.md` source points at its page.
+            let (page, _) = dest.split_once('#').unwrap_or((dest, ""));
+            let stem = page.strip_suffix(".md").filter(|_| !image)?;
+            return Some(format!("{stem}.html{}", dest.strip_prefix(page).unwrap_or("")));
         };
         if let Some(url) = self.ctx.urls.get(&key) {
             if let Some(a) = anchor {
@@ -328,6 +337,28 @@ fn code_block_html(code: &str, info: &FenceInfo, line: usize) -> String {
         label = escape(label),
         body = code_html(shown, info),
     )
+}
+
+/// A rust block as rustdoc and mdBook show it: `# ` lines (and a lone `#`) hidden, `##`
+/// shown as `#`. `{{#rustdoc_include}}` hides the lines outside its part this way.
+fn rustdoc_visible(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.split_inclusive('\n') {
+        let t = line.trim_start();
+        let body = t.trim_end_matches(['\n', '\r']);
+        if body == "#" || t.starts_with("# ") {
+            continue;
+        }
+        match t.strip_prefix("##") {
+            Some(rest) => {
+                out.push_str(&line[..line.len() - t.len()]);
+                out.push('#');
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }
 
 fn is_external(dest: &str) -> bool {

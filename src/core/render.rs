@@ -114,6 +114,14 @@ pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> 
     out
 }
 
+/// The pages' problems (links, anchors, includes) as (errors, warnings): without
+/// `[site] strict-links`, the ones mdBook lets through are warnings.
+pub fn page_problems(book: &Book, rendered: &[RenderedPage]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let mut all: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
+    all.extend(check_anchors(book, rendered));
+    super::strict_links::split(all, book.config.site.strict_links)
+}
+
 /// Rendered page files from an earlier build, keyed by output path, with the key they were
 /// rendered under: `serve` keeps one between rebuilds so unchanged pages are not re-rendered.
 pub type PageCache = HashMap<String, (u64, Output)>;
@@ -154,8 +162,7 @@ pub fn render_site_cached(
     page_keys: Option<&[u64]>,
     cache: &mut PageCache,
 ) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let mut errors: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
-    errors.extend(check_anchors(book, rendered));
+    let (mut errors, _) = page_problems(book, rendered);
     if diagnostic::has_errors(&errors) {
         diagnostic::sort(&mut errors);
         return Err(errors);
@@ -210,12 +217,7 @@ pub fn render_site_cached(
     }
     if !book.pages.iter().any(|p| p.url == "index.html") {
         // Like mdBook: the first page doubles as the landing page.
-        let first = &book.pages[0];
-        if first.url.matches('/').count() == 0 {
-            let mut copy = outputs[0].clone();
-            copy.path = "index.html".into();
-            outputs.push(copy);
-        }
+        outputs.push(landing_page(book, theme, (&outputs[0], &rendered[0]), shared_nav, last_verified(0).as_deref(), dashboard.is_some()).map_err(|d| vec![d])?);
     }
     // The 404 page and the shared navigation depend on the navigation alone: reused while
     // it does not change (each holds the whole table of contents).
@@ -243,6 +245,9 @@ pub fn render_site_cached(
     if let Some(html) = dashboard {
         outputs.push(render_dashboard(book, theme, html, shared_nav).map_err(|d| vec![d])?);
     }
+    if book.config.html.print.enable {
+        outputs.push(render_print(book, theme, rendered, shared_nav, dashboard.is_some()).map_err(|d| vec![d])?);
+    }
     if let Some(site) = &book.config.html.site_url {
         outputs.push(Output::new("sitemap.xml", sitemap(site, book)));
     }
@@ -251,6 +256,10 @@ pub fn render_site_cached(
     }
     outputs.extend(theme.assets.iter().cloned());
     outputs.extend(book.static_files().map(|(k, v)| Output::new(k.clone(), v.clone())));
+    if !book.config.html.redirect.is_empty() {
+        let taken: BTreeSet<String> = outputs.iter().map(|o| o.path.to_string_lossy().into_owned()).collect();
+        outputs.extend(super::redirect::pages(&book.config.html.redirect, &taken));
+    }
     Ok(outputs)
 }
 
@@ -312,11 +321,11 @@ fn render_page(
     let ctx = PageContext {
         lang: &cfg.book.language,
         book_title: cfg.book.title.as_deref().unwrap_or("Cookbook"),
-        page_title: &page.title,
+        page_title: r.title.as_deref().unwrap_or(&page.title),
         description: page.front.description.as_deref().or(cfg.book.description.as_deref()),
         root: if index.is_some() { root_of(&page.url) } else { String::new() },
         base: if place == Place::NotFound { cfg.html.site_url.as_deref() } else { None },
-        default_theme: cfg.html.default_theme.as_deref().filter(|t| *t == "light" || *t == "dark"),
+        default_theme: super::color_theme::fixed(&cfg.html),
         content: &r.html,
         sidebar,
         toc: r.headings.iter().filter(|h| (2..=3).contains(&h.level)).map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text }).collect(),
@@ -357,6 +366,40 @@ fn render_404(book: &Book, theme: &Theme, verification: bool) -> Result<Output, 
     let sidebar = Sidebar::new(book, "").html;
     let html = render_page(book, theme, &page, &rendered, sidebar, Place::NotFound, None, verification)?;
     Ok(Output::new("404.html", html))
+}
+
+/// `index.html` when no page has that path: the first page, rendered again at the site
+/// root when it lives in a folder (its links and images rebased to the root).
+fn landing_page(
+    book: &Book,
+    theme: &Theme,
+    first: (&Output, &RenderedPage),
+    shared_nav: bool,
+    last_verified: Option<&str>,
+    verification: bool,
+) -> Result<Output, Diagnostic> {
+    let page = &book.pages[0];
+    let Some((dir, _)) = page.url.rsplit_once('/') else {
+        return Ok(Output { path: "index.html".into(), ..first.0.clone() });
+    };
+    let mut at_root = page.clone();
+    at_root.url = "index.html".into();
+    let rendered = RenderedPage { html: super::print::rebase(&first.1.html, dir).into(), ..first.1.clone() };
+    let sidebar = if shared_nav { nav::shared_placeholder("") } else { Sidebar::new(book, "").for_page(0) };
+    let html = render_page(book, theme, &at_root, &rendered, sidebar, Place::Book(0), last_verified, verification)?;
+    Ok(Output::new("index.html", html))
+}
+
+/// `print.html`: the whole book on one page (see `print`).
+fn render_print(book: &Book, theme: &Theme, rendered: &[RenderedPage], shared_nav: bool, verification: bool) -> Result<Output, Diagnostic> {
+    let mut page = book.pages[0].clone();
+    page.title = book.config.book.title.clone().unwrap_or_else(|| "Cookbook".into());
+    page.url = "print.html".into();
+    page.front = Default::default();
+    let r = RenderedPage { html: super::print::article(book, rendered).into(), ..Default::default() };
+    let sidebar = if shared_nav { nav::shared_placeholder("") } else { Sidebar::new(book, "").html };
+    let html = render_page(book, theme, &page, &r, sidebar, Place::Extra, None, verification)?;
+    Ok(Output::new("print.html", html))
 }
 
 /// `verification.html`: the dashboard's article in the page template, at the top level.

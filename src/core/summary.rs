@@ -107,7 +107,7 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
             summary.items.push(SummaryItem::Separator);
             continue;
         }
-        let list = trimmed.strip_prefix("- ").map(|r| ('-', r)).or_else(|| trimmed.strip_prefix("* ").map(|r| ('*', r)));
+        let list = list_item(trimmed);
         if let Some((mark, rest)) = list {
             if section == Section::Suffix {
                 errors.push(err("numbered chapters cannot follow suffix chapters", indent, 1,
@@ -171,6 +171,19 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
     }
 }
 
+/// A list item's marker and the text after it: `- `, `* `, `+ ` or, as mdBook also reads
+/// them, ordered `1. ` / `1) ` (marked `1`).
+fn list_item(t: &str) -> Option<(char, &str)> {
+    for mark in ['-', '*', '+'] {
+        if let Some(rest) = t.strip_prefix(mark).and_then(|r| r.strip_prefix(' ')) {
+            return Some((mark, rest));
+        }
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = t[digits..].strip_prefix(['.', ')'])?.strip_prefix(' ')?;
+    (digits > 0 && digits < 10).then_some(('1', rest))
+}
+
 fn is_separator(t: &str) -> bool {
     t.len() >= 3 && ["-", "*", "_"].iter().any(|c| t.chars().all(|x| x.to_string() == *c || x == ' '))
 }
@@ -188,7 +201,11 @@ fn close_all(stack: &mut Vec<(usize, Chapter)>, items: &mut Vec<SummaryItem>) {
     }
 }
 
-/// `[Title](path)` taking the whole text; `offset` is the text's byte offset in the file.
+/// `[Title](path)` at the start of `text`, as mdBook reads it: the link ends at its closing
+/// parenthesis (parentheses inside the path must balance, as in CommonMark), an optional
+/// `"title"` after the path is dropped, and so is any text after the link (`- [T](t.md) (note)`).
+/// The chapter's title is the link text without its markup. `offset` is the text's byte
+/// offset in the file.
 fn parse_link(text: &str, offset: usize, line: usize) -> Option<Chapter> {
     let text = text.trim_end();
     let inner = text.strip_prefix('[')?;
@@ -211,22 +228,78 @@ fn parse_link(text: &str, offset: usize, line: usize) -> Option<Chapter> {
         }
     }
     let close = close?;
-    let title = inner[..close].replace("\\[", "[").replace("\\]", "]");
-    let rest = inner[close + 1..].strip_prefix('(')?.strip_suffix(')')?;
-    let target = rest.trim().trim_start_matches('<').trim_end_matches('>');
-    let target_start = offset + 1 + close + 2;
+    let title = plain_title(&inner[..close]);
+    let after = inner[close + 1..].strip_prefix('(')?;
+    let target = destination(after)?;
+    let target_start = offset + 1 + close + 2 + (target.as_ptr() as usize - after.as_ptr() as usize);
     let path = (!target.is_empty()).then(|| {
         let t = target.split('#').next().unwrap_or(target);
         super::urlpath::percent_decode_lossy(t.trim_start_matches("./"))
     });
     Some(Chapter {
-        title: title.trim().to_string(),
+        title,
         path,
         number: Vec::new(),
         nested: Vec::new(),
         line,
-        path_span: target_start..target_start + rest.len(),
+        path_span: target_start..target_start + target.len(),
     })
+}
+
+/// The destination of a link whose `(` has been read: `<a b.md>` or `a_(b).md`, then an
+/// optional title, then `)`. Returns the destination (a slice of `after`).
+fn destination(after: &str) -> Option<&str> {
+    let body = after.trim_start();
+    let (target, i) = if let Some(angled) = body.strip_prefix('<') {
+        let end = angled.find('>')?;
+        (&angled[..end], end + 2)
+    } else {
+        let mut depth = 0usize;
+        let mut end = body.len();
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '(' => depth += 1,
+                ')' if depth == 0 => {
+                    end = i;
+                    break;
+                }
+                ')' => depth -= 1,
+                c if c.is_whitespace() => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        (&body[..end], end)
+    };
+    // An optional title: "…", '…' or (…), then the closing parenthesis.
+    let trimmed = body[i..].trim_start();
+    let title_len = match trimmed.chars().next()? {
+        ')' => 0,
+        q @ ('"' | '\'') => 1 + trimmed[1..].find(q)? + 1,
+        '(' => trimmed.find(')')? + 1,
+        _ => return None,
+    };
+    let tail = trimmed[title_len..].trim_start();
+    tail.starts_with(')').then_some(target)
+}
+
+/// A link text without its markup: `*Emphasis* and \`code\`` → `Emphasis and code`.
+fn plain_title(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for event in Parser::new(md) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
 }
 
 #[cfg(test)]
@@ -309,9 +382,36 @@ mod tests {
     }
 
     #[test]
+    fn text_after_the_link_titles_and_parentheses() {
+        let s = parse(
+            "- [Start](part/start.md) (read this first)\n  - [Paren](part/a_(b).md)\n  - [*Em* and `code`](s.md \"hover\")\n- [Ref](<r e.md> 'x') — all\n[Suffix](x.md) notes\n",
+        )
+        .unwrap();
+        assert_eq!(
+            outline(&s),
+            [
+                "1 Start Some(\"part/start.md\")",
+                "  1.1 Paren Some(\"part/a_(b).md\")",
+                "  1.2 Em and code Some(\"s.md\")",
+                "2 Ref Some(\"r e.md\")",
+                " Suffix Some(\"x.md\")",
+            ]
+        );
+        // `+` bullets and ordered lists, as pulldown-cmark (and so mdBook) reads them.
+        let s = parse("+ [A](a.md)\n  + [B](b.md)\n").unwrap();
+        assert_eq!(outline(&s), ["1 A Some(\"a.md\")", "  1.1 B Some(\"b.md\")"]);
+        let s = parse("1. [A](a.md)\n2. [B](b.md)\n").unwrap();
+        assert_eq!(outline(&s), ["1 A Some(\"a.md\")", "2 B Some(\"b.md\")"]);
+        // A link that never closes is still an error.
+        let e = parse("- [A](a.md\n").unwrap_err();
+        assert_eq!(e[0].position().unwrap(), "content/SUMMARY.md:1:3");
+    }
+
+    #[test]
     fn path_span_points_at_target() {
-        let src = SourceFile::new("S.md", "- [Install](install.md)\n");
+        let src = SourceFile::new("S.md", "- [Install](install.md)\n- [P](  <a (b).md> \"t\") more\n");
         let s = parse_summary(&src).unwrap();
         assert_eq!(&src.text[s.chapters()[0].path_span.clone()], "install.md");
+        assert_eq!(&src.text[s.chapters()[1].path_span.clone()], "a (b).md");
     }
 }

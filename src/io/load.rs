@@ -31,9 +31,54 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     }
     let src_dir = source_dir(root, config.as_ref());
     let mut warnings = Vec::new();
-    let files = read_tree(root, &root.join(&src_dir), &src_dir, &mut warnings)?;
+    let mut files = read_tree(root, &root.join(&src_dir), &src_dir, &mut warnings)?;
+    read_included_outside(&root.join(&src_dir), &mut files);
+    warnings.extend(handlebars_theme(root, config.as_ref()));
     let templates = read_tree(root, &root.join("templates"), "templates", &mut warnings)?;
     Ok(Sources { root: root.to_path_buf(), config, src_dir, files, templates, warnings })
+}
+
+/// Reads the files outside the source folder that pages include (`../examples/x.rs`), as
+/// mdBook resolves includes anywhere on disk; keyed `../…` beside the source files. A file
+/// that cannot be read is left out: the page's include reports it.
+fn read_included_outside(src: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+    let wanted: Vec<String> = files
+        .iter()
+        .filter(|(k, _)| k.ends_with(".md"))
+        .flat_map(|(k, v)| crate::core::include::outside_targets(k, &String::from_utf8_lossy(v)))
+        .collect();
+    for key in wanted {
+        if files.contains_key(&key) {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(src.join(&key)) {
+            files.insert(key, bytes);
+        }
+    }
+}
+
+/// mdBook's Handlebars theme (`theme/*.hbs`, or `[output.html] theme`) is not run: a
+/// warning per template, so the reader knows the pages use cookbook's theme instead.
+fn handlebars_theme(root: &Path, config: Option<&SourceFile>) -> Vec<Diagnostic> {
+    let dir = config
+        .and_then(|c| c.text.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("output")?.get("html")?.get("theme")?.as_str().map(String::from))
+        .unwrap_or_else(|| "theme".into());
+    let Ok(entries) = std::fs::read_dir(root.join(&dir)) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".hbs"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let shown = Path::new(&dir).join(&n);
+            Diagnostic::warning("theme", format!("the Handlebars template {} is not run", shown.display()))
+                .in_file(&shown)
+                .help("cookbook's pages use its own theme; to change them, override templates/page.html (tera)")
+        })
+        .collect()
 }
 
 /// `[output.html] additional-css` and `additional-js`: files relative to the root, copied to

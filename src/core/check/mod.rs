@@ -6,3 +6,4 @@ pub mod blocks;
 pub mod external;
 pub mod host_change;
 pub mod orphans;
+pub mod outside_includes;

@@ -22,7 +22,7 @@ pub fn find(book: &Book) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     for (rel, bytes) in &book.files {
-        if !rel.ends_with(".md") || reachable.contains(rel) {
+        if !rel.ends_with(".md") || rel.starts_with("../") || reachable.contains(rel) {
             continue;
         }
         // Included files may include others.
