@@ -50,6 +50,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     let sources: BTreeMap<PathBuf, crate::core::source::SourceFile> =
         book.pages.iter().map(|p| (p.source.path.clone(), p.source.clone())).collect();
     let filters: Vec<Filter> = args.filters.iter().map(|f| Filter::parse(f)).collect();
+    let hashes: BTreeSet<String> = pages.iter().flat_map(|p| p.blocks.iter().map(|b| b.hash.clone())).collect();
     let plan = plan::select(pages, &filters, partition);
     if args.list {
         print!("{}", list(&plan));
@@ -118,7 +119,8 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     if args.update && !report.interrupted {
         apply_updates(&book.root, &sources, &mut report)?;
     }
-    write_reports(args, &book.root, &report)?;
+    let partial = (!filters.is_empty() || partition.is_some()).then_some(&hashes);
+    write_reports(args, &book.root, &report, partial)?;
     print_report(format, &report, &sources, color);
     for n in &report.notes {
         eprintln!("note: {n}");
@@ -266,10 +268,19 @@ fn apply_updates(root: &Path, sources: &BTreeMap<PathBuf, crate::core::source::S
     Ok(())
 }
 
-fn write_reports(args: &VerifyArgs, root: &Path, report: &RunReport) -> anyhow::Result<()> {
+/// Writes the reports. A partial run (FILTER or `--partition`) folds its blocks into the
+/// default report and keeps the rest (`partial` holds the hashes of the book's blocks);
+/// `--json FILE` gets this run's blocks only.
+fn write_reports(args: &VerifyArgs, root: &Path, report: &RunReport, partial: Option<&BTreeSet<String>>) -> anyhow::Result<()> {
     let json_text = json::render(report);
     let default = root.join(".cookbook").join("verify.json");
-    atomic::write(&default, json_text.as_bytes()).with_context(|| format!("writing {}", default.display()))?;
+    let folded = partial.and_then(|current| {
+        let old = crate::io::proof::read_one(&default).ok()?;
+        let new = crate::core::proof::report::Report::parse(&json_text).ok()?;
+        Some(crate::core::proof::partial::fold(old, new, current).to_json())
+    });
+    let default_text = folded.as_deref().unwrap_or(&json_text);
+    atomic::write(&default, default_text.as_bytes()).with_context(|| format!("writing {}", default.display()))?;
     if let Some(path) = &args.json {
         atomic::write(path, json_text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     }

@@ -79,7 +79,9 @@ pub fn render_markdown(book: &Book, page: &Page, urls: &BTreeMap<String, String>
         files: &book.files,
         smart_punctuation: book.config.html.smart_punctuation,
     };
-    markdown::render(&page.source, page.body_start, &ctx)
+    let mut rendered = markdown::render(&page.source, page.body_start, &ctx);
+    rendered.diagnostics.extend(super::verify::block::orphan_outputs(&page.source, page.body_start));
+    rendered
 }
 
 /// Renders every page's markdown in parallel, in page order.

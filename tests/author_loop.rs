@@ -1,0 +1,186 @@
+//! The recipe author's everyday loop (issue 17): write → check → verify → build, on small
+//! books written inline. Blocks here need no Docker engine (they run `echo`), so every
+//! run points `DOCKER_HOST` at nothing; what needs a container lives in `verify_setup.rs`.
+
+mod common;
+mod support;
+
+use std::path::Path;
+
+use common::*;
+
+const BOOK_TOML: &str = "[book]\ntitle = \"Author\"\n\n[verify]\nrequire = []\n";
+
+/// A book with `book.toml` and these `content/` files.
+fn book(files: &[(&str, &str)]) -> tempfile::TempDir {
+    book_with(BOOK_TOML, files)
+}
+
+fn book_with(toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+    for (rel, text) in files {
+        let p = dir.path().join("content").join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// `cookbook ARGS --root DIR` without an engine: (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let root = path_str(dir);
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--root", &root]);
+    let out = cookbook_cmd(&all)
+        .env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+fn report_blocks(dir: &Path) -> Vec<(String, usize, String)> {
+    let text = std::fs::read_to_string(dir.join(".cookbook/verify.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut out: Vec<(String, usize, String)> = v["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["file"].as_str().unwrap().to_string(),
+                b["line"].as_u64().unwrap() as usize,
+                b["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+const DETACHED: &str = "# Detached\n\n```bash verify\necho right\n```\n\nThe output:\n\n```text output\nwrong\n```\n\n\
+                        Plain text after prose is fine:\n\n```text\nnot checked\n```\n";
+
+#[test]
+fn an_output_block_after_prose_is_an_error_in_check_verify_and_build() {
+    let dir = book(&[("detached.md", DETACHED)]);
+    let want = "error[verify-output]: this output block follows no verify block\n --> content/detached.md:9:1";
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(want), "{stderr}");
+    assert!(stderr.contains("write ```text"), "{stderr}");
+    assert_eq!(
+        stderr.matches("verify-output").count(),
+        1,
+        "reported once: {stderr}"
+    );
+    let (code, stdout, stderr) = run(dir.path(), &["verify"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains(want), "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["build"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(want), "{stderr}");
+    // Attached again, all three are happy and the block is judged on its output.
+    std::fs::write(
+        dir.path().join("content/detached.md"),
+        DETACHED.replace("\nThe output:\n\n", ""),
+    )
+    .unwrap();
+    assert_eq!(run(dir.path(), &["check"]).0, 0);
+    let (code, stdout, _) = run(dir.path(), &["verify"]);
+    assert_eq!(
+        code, 1,
+        "the output is now checked, and it differs: {stdout}"
+    );
+}
+
+const TWO_PAGES: [(&str, &str); 2] = [
+    (
+        "one.md",
+        "# One heading\n\n```bash verify\necho one\n```\n\n```bash verify\necho two\n```\n",
+    ),
+    ("two.md", "# Two\n\n```bash verify\necho three\n```\n"),
+];
+
+#[test]
+fn a_partial_run_keeps_the_rest_of_the_report_and_a_full_run_replaces_it() {
+    let dir = book(&TWO_PAGES);
+    assert_eq!(run(dir.path(), &["verify"]).0, 0);
+    let all = report_blocks(dir.path());
+    assert_eq!(all.len(), 3, "{all:?}");
+    // One page, one heading, then a filter that matches nothing: the report keeps every block.
+    std::fs::write(
+        dir.path().join("content/two.md"),
+        "# Two\n\n```bash verify\nexit 3\n```\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "two.md"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let after = report_blocks(dir.path());
+    assert_eq!(
+        after
+            .iter()
+            .map(|b| (b.0.as_str(), b.1, b.2.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            ("content/one.md", 3, "pass"),
+            ("content/one.md", 7, "pass"),
+            ("content/two.md", 3, "fail"),
+        ]
+    );
+    assert_eq!(run(dir.path(), &["verify", "One heading"]).0, 0);
+    assert_eq!(report_blocks(dir.path()), after);
+    let _ = run(dir.path(), &["verify", "no-such-heading"]);
+    assert_eq!(
+        report_blocks(dir.path()),
+        after,
+        "a selection of nothing changes nothing"
+    );
+    // The site badges the blocks the partial run did not touch as verified.
+    let (code, _, stderr) = run(dir.path(), &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(dir.path().join("book/one.html")).unwrap();
+    assert!(
+        html.matches("verified").count() >= 2 && !html.contains("not yet run"),
+        "{html}"
+    );
+    // A full run replaces the report: a block that is gone leaves it.
+    std::fs::write(
+        dir.path().join("content/one.md"),
+        "# One heading\n\n```bash verify\necho one\n```\n",
+    )
+    .unwrap();
+    assert_eq!(run(dir.path(), &["verify"]).0, 1);
+    assert_eq!(report_blocks(dir.path()).len(), 2);
+}
+
+const PRECEDENCE_TOML: &str = "[book]\ntitle = \"Author\"\n\n[verify]\nrequire = []\n\n[verify.vars]\nCONTAINER = \"cookbook-demo\"\nNAME = \"from-book\"\n";
+const PRECEDENCE: &str = "+++\ntitle = \"Vars\"\n[verify.vars]\nNAME = \"from-front-matter\"\n+++\n# Vars\n\n\
+                          ```bash verify\nexport CONTAINER=web-$((6 * 7))\n```\n\n\
+                          ```bash verify\necho <CONTAINER> <NAME>\n```\n\n```text output\nweb-42 from-front-matter\n```\n\n\
+                          ```bash verify\necho \"name: <CONTAINER>\"\n```\n\n```text output\nname: <CONTAINER>\n```\n\n\
+                          ```bash verify\necho <NAME>\nexit 4\n```\n";
+
+#[test]
+fn the_nearest_placeholder_definition_wins_and_check_says_which() {
+    let dir = book_with(PRECEDENCE_TOML, &[("vars.md", PRECEDENCE)]);
+    let (code, stdout, stderr) = run(dir.path(), &["verify"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("PASS    content/vars.md:12"), "an export beats book.toml, front matter beats book.toml: {stdout}");
+    assert!(stdout.contains("PASS    content/vars.md:20"), "an exported value in expected output: {stdout}");
+    assert!(stdout.contains("FAIL    content/vars.md:28"), "{stdout}");
+    // The failure shows the command as it ran, after substitution.
+    assert!(stdout.contains("ran as:") && stdout.contains("echo from-front-matter"), "{stdout}");
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 0, "shadowing is a warning: {stderr}");
+    assert!(
+        stderr.contains("warning[verify-placeholder]: `<CONTAINER>` is the value exported at line 9, not book.toml's [verify.vars] CONTAINER\n  --> content/vars.md:13:6"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("warning[verify-placeholder]: `<NAME>` is the front matter's value, not book.toml's [verify.vars] NAME"), "{stderr}");
+}
