@@ -175,7 +175,7 @@ fn the_nearest_placeholder_definition_wins_and_check_says_which() {
     assert!(stdout.contains("PASS    content/vars.md:20"), "an exported value in expected output: {stdout}");
     assert!(stdout.contains("FAIL    content/vars.md:28"), "{stdout}");
     // The failure shows the command as it ran, after substitution.
-    assert!(stdout.contains("ran as:") && stdout.contains("echo from-front-matter"), "{stdout}");
+    assert!(stdout.contains("ran as (placeholders substituted):") && stdout.contains("echo from-front-matter"), "{stdout}");
     let (code, _, stderr) = run(dir.path(), &["check"]);
     assert_eq!(code, 0, "shadowing is a warning: {stderr}");
     assert!(

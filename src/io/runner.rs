@@ -216,7 +216,7 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
     let expected = block
         .expected
         .as_ref()
-        .map(|e| placeholder::substitute(&e.text, &ctx.page.vars, &BTreeSet::new(), true).unwrap_or_else(|_| e.text.clone()));
+        .map(|e| placeholder::substitute(&e.text, &ctx.page.vars, &exported_before(ctx), true).unwrap_or_else(|_| e.text.clone()));
     let started = Instant::now();
     let mut attempts = 0;
     loop {
@@ -259,6 +259,11 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         };
         return finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);
     }
+}
+
+/// Names the page's earlier blocks export: they win over configured values.
+fn exported_before(ctx: &BlockCtx) -> BTreeSet<String> {
+    ctx.page.blocks[..ctx.index].iter().flat_map(|b| placeholder::exports(&b.code)).collect()
 }
 
 fn finish(settings: &Settings, block: &VerifyBlock, verdict: Verdict, duration: Duration, exit_code: Option<i32>, output: String, attempts: u32) -> BlockResult {

@@ -11,3 +11,4 @@ pub mod plan;
 pub mod report;
 pub mod result;
 pub mod update;
+pub mod vars;

@@ -2,12 +2,11 @@
 //! arguments (a path, `file:line`, or a heading substring) and `--partition K/N`.
 //! Pure; running the plan is `cmd::verify`'s job.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::block::{self, VerifyBlock};
-use super::placeholder;
 use crate::core::config::parse_duration;
 use crate::core::diagnostic::{self, Diagnostic};
 
@@ -125,31 +124,9 @@ pub fn from_book(book: &crate::core::book::Book, timeout: Duration) -> (Vec<Page
         let src = &page.source;
         let (mut blocks, mut d) = block::extract(src, page.body_start);
         diags.append(&mut d);
+        diags.extend(super::vars::resolve(src, &mut blocks, &book.config.verify.vars, &page.front.verify.vars));
         let mut vars = book.config.verify.vars.clone();
         vars.extend(page.front.verify.vars.clone());
-        let mut exported = BTreeSet::new();
-        for b in &mut blocks {
-            match placeholder::substitute(&b.code, &vars, &exported, false) {
-                Ok(s) => b.script = s,
-                Err(missing) => {
-                    for m in missing {
-                        let d = Diagnostic::error("verify-placeholder", format!("placeholder `<{}>` has no value", m.name));
-                        let d = match b.code_start {
-                            Some(at) => d.at(src, at + m.span.start..at + m.span.end),
-                            None => d.at_line(src, b.line),
-                        };
-                        diags.push(
-                            d.label("no value for this placeholder").help(format!(
-                                "set it in book.toml under [verify.vars] (`{0} = \"…\"`), in the page's front matter \
-                                 ([verify.vars] {0} = \"…\"), or export it in an earlier verify block (`export {0}=…`)",
-                                m.name
-                            )),
-                        );
-                    }
-                }
-            }
-            exported.extend(placeholder::exports(&b.code));
-        }
         let page_timeout = page.front.verify.timeout.as_deref().and_then(parse_duration).unwrap_or(timeout);
         pages.push(PagePlan { file: src.path.clone(), index, blocks, vars, timeout: page_timeout, skip: page.front.verify.skip });
     }

@@ -79,6 +79,11 @@ pub fn problems(report: &RunReport, sources: &BTreeMap<PathBuf, SourceFile>, col
         if let Some(help) = help(o, r) {
             d = d.help(help);
         }
+        if r.block.script != r.block.code && r.fails_run {
+            // Placeholders were substituted: show what the shell was given.
+            let script: String = r.block.script.lines().map(|l| format!("\n  {l}")).collect();
+            d = d.note(format!("ran as (placeholders substituted):{script}"));
+        }
         out.push_str(&d.render(color));
         out.push('\n');
         let detail = match (&r.verdict.diff, o) {
