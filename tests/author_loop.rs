@@ -184,3 +184,25 @@ fn the_nearest_placeholder_definition_wins_and_check_says_which() {
     );
     assert!(stderr.contains("warning[verify-placeholder]: `<NAME>` is the front matter's value, not book.toml's [verify.vars] NAME"), "{stderr}");
 }
+
+#[test]
+fn only_the_selected_pages_must_be_well_formed_and_list_always_lists() {
+    let dir = book(&[
+        ("good.md", "# Good\n\n```bash verify\necho ok\n```\n"),
+        ("bad.md", "# Bad\n\n```bash verify tmeout=5s\necho bad\n```\n"),
+    ]);
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "good.md"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stdout.lines().last(), Some("1 passed, 0 failed, 0 skipped"), "{stdout}");
+    assert!(stderr.contains("note: 1 error in a page not selected (content/bad.md); `cookbook check` shows it"), "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["verify", "bad.md"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unknown attribute `tmeout`"), "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["verify"]);
+    assert_eq!(code, 2, "a full run needs the whole book well-formed: {stderr}");
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "--list"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("content/bad.md:3\tneeds=-\tmalformed\tBad"), "{stdout}");
+    assert!(stdout.contains("content/good.md:3\tneeds=-\t\tGood"), "{stdout}");
+    assert!(stderr.contains("unknown attribute `tmeout`"), "the list says why: {stderr}");
+}

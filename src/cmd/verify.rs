@@ -15,6 +15,7 @@ use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::verify::attrs::Need;
 use crate::core::verify::judge::Capabilities;
 use crate::core::verify::plan::{self, Filter, PagePlan, Partition};
+use crate::core::verify::select;
 use crate::core::verify::report::{github, human, json, junit};
 use crate::core::verify::result::{rfc3339, BlockResult, RunReport};
 use crate::core::verify::{judge::Outcome, update};
@@ -44,18 +45,22 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     let cfg = &book.config.verify;
     let Resolved { timeout, required, partition, format } = resolve(args, cfg)?;
     let (pages, diags) = plan::from_book(&book, timeout);
-    if diagnostic::has_errors(&diags) {
-        return Ok(print_diags(&diags, color));
-    }
     let sources: BTreeMap<PathBuf, crate::core::source::SourceFile> =
         book.pages.iter().map(|p| (p.source.path.clone(), p.source.clone())).collect();
     let filters: Vec<Filter> = args.filters.iter().map(|f| Filter::parse(f)).collect();
     let hashes: BTreeSet<String> = pages.iter().flat_map(|p| p.blocks.iter().map(|b| b.hash.clone())).collect();
     let plan = plan::select(pages, &filters, partition);
     if args.list {
-        print!("{}", list(&plan));
+        // Always lists; the problems go to stderr and their blocks are marked.
+        crate::cmd::report::print(&diags);
+        print!("{}", list(&plan, &diags));
         return Ok(exit::OK);
     }
+    let (diags, elsewhere) = select::split(diags, &plan, &filters, filters.is_empty() && partition.is_none());
+    if diagnostic::has_errors(&diags) {
+        return Ok(print_diags(&diags, color));
+    }
+    note_elsewhere(&elsewhere);
 
     let started_at = rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
     let clock = Instant::now();
@@ -225,14 +230,30 @@ fn print_diags(diags: &[Diagnostic], _color: bool) -> i32 {
     exit::USAGE
 }
 
-/// `--list`: one line per block with its needs and flags.
-fn list(plan: &[PagePlan]) -> String {
+/// One line about errors in pages this run did not select.
+fn note_elsewhere(diags: &[Diagnostic]) {
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        return;
+    }
+    let mut files: Vec<String> = errors.iter().filter_map(|d| d.location.as_ref()).map(|l| l.file.display().to_string()).collect();
+    files.dedup();
+    let n = errors.len();
+    let (noun, pages) = (if n == 1 { "error" } else { "errors" }, if files.len() == 1 { "a page" } else { "pages" });
+    let them = if n == 1 { "it" } else { "them" };
+    eprintln!("note: {n} {noun} in {pages} not selected ({}); `cookbook check` shows {them}", files.join(", "));
+}
+
+/// `--list`: one line per block with its needs and flags (`malformed` when it has an error).
+fn list(plan: &[PagePlan], diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for p in plan {
         for b in &p.blocks {
             let needs: Vec<&str> = b.attrs.needs.iter().map(|n| n.name()).collect();
             let mut flags: Vec<&str> = Vec::new();
-            for (on, word) in [(b.attrs.hidden, "hidden"), (b.attrs.cleanup, "cleanup"), (b.attrs.skip, "skip")] {
+            let last = b.line + b.code.lines().count() + 1;
+            let malformed = select::is_malformed(diags, &b.file, b.line, last);
+            for (on, word) in [(b.attrs.hidden, "hidden"), (b.attrs.cleanup, "cleanup"), (b.attrs.skip, "skip"), (malformed, "malformed")] {
                 if on {
                     flags.push(word);
                 }

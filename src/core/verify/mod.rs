@@ -10,5 +10,6 @@ pub mod placeholder;
 pub mod plan;
 pub mod report;
 pub mod result;
+pub mod select;
 pub mod update;
 pub mod vars;

@@ -75,6 +75,14 @@ impl Filter {
         f == p || f.ends_with(&format!("/{p}")) || f.starts_with(&format!("{p}/")) || f.contains(&format!("/{p}/"))
     }
 
+    /// Whether the filter names this page (a path or `file:line`; not a heading).
+    pub fn names_file(&self, file: &std::path::Path) -> bool {
+        match self {
+            Filter::Path(p) | Filter::Line(p, _) => Filter::path_matches(p, file),
+            Filter::Heading(_) => false,
+        }
+    }
+
     fn matches(&self, b: &VerifyBlock) -> bool {
         match self {
             Filter::Path(p) => Filter::path_matches(p, &b.file),
