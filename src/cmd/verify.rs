@@ -122,7 +122,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         interrupted: ran.interrupted,
     };
     if args.update && !report.interrupted {
-        apply_updates(&book.root, &sources, &mut report)?;
+        apply_updates(&book, &mut report)?;
     }
     let partial = (!filters.is_empty() || partition.is_some()).then_some(&hashes);
     write_reports(args, &book.root, &report, partial)?;
@@ -267,19 +267,45 @@ fn list(plan: &[PagePlan], diags: &[Diagnostic]) -> String {
     out
 }
 
-fn apply_updates(root: &Path, sources: &BTreeMap<PathBuf, crate::core::source::SourceFile>, report: &mut RunReport) -> anyhow::Result<()> {
-    let texts: BTreeMap<PathBuf, String> = sources.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
-    let (edits, notes) = update::edits(&report.results, &texts);
+/// `--update`: rewrites the expected output of the blocks whose output differed. Each file
+/// is read again just before writing and left alone if it changed during the run (an edit
+/// saved meanwhile is never lost); a symlinked page is written through its link. Updated
+/// blocks get their new line and hash, so their badges stay "verified".
+fn apply_updates(book: &crate::core::book::Book, report: &mut RunReport) -> anyhow::Result<()> {
+    let texts: BTreeMap<PathBuf, String> = book.pages.iter().map(|p| (p.source.path.clone(), p.source.text.clone())).collect();
+    let vars: BTreeMap<PathBuf, BTreeMap<String, String>> = book
+        .pages
+        .iter()
+        .map(|p| {
+            let mut v = book.config.verify.vars.clone();
+            v.extend(p.front.verify.vars.clone());
+            (p.source.path.clone(), v)
+        })
+        .collect();
+    let (edits, notes) = update::edits(&report.results, &texts, &vars);
     report.notes.extend(notes);
+    let mut moved: BTreeMap<PathBuf, BTreeMap<usize, (usize, String)>> = BTreeMap::new();
     for (file, e) in &edits {
-        let Some(text) = texts.get(file) else { continue };
+        let (Some(text), Some(page)) = (texts.get(file), book.pages.iter().find(|p| &p.source.path == file)) else { continue };
+        let path = book.root.join(file);
+        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
+            eprintln!("error: {} changed while verify ran; not updated (run `cookbook verify --update` again)", file.display());
+            continue;
+        }
+        let target = path.canonicalize().unwrap_or(path);
         let new = update::apply(text, e);
-        atomic::write(&root.join(file), new.as_bytes()).with_context(|| format!("updating {}", file.display()))?;
+        atomic::write(&target, new.as_bytes()).with_context(|| format!("updating {}", file.display()))?;
+        moved.insert(file.clone(), update::relocate(file, text, &new, page.body_start));
     }
     for r in &mut report.results {
+        let Some(places) = moved.get(&r.block.file) else { continue };
         let updated = edits.get(&r.block.file).is_some_and(|es| {
             r.block.expected.as_ref().and_then(|x| x.span.clone()).is_some_and(|s| es.iter().any(|e| e.span == s))
         });
+        if let Some((line, hash)) = places.get(&r.block.line) {
+            r.block.line = *line;
+            r.block.hash = hash.clone();
+        }
         if updated {
             report.notes.push(format!("{}: expected output updated", r.block.position()));
             r.verdict = crate::core::verify::judge::Verdict::new(Outcome::Pass, "expected output updated (--update)");

@@ -281,7 +281,12 @@ fn finish(src: &SourceFile, f: &mut Fence) {
         let at = f.range.start + first_line_end;
         f.content = (f.closed && at <= f.range.end).then_some(at..at);
     } else if !contiguous {
-        f.content = None;
+        // CRLF lines: the parser hands the text over in pieces; the content is still the
+        // bytes between the fences when they read the same with `\n` line endings.
+        let close = block.trim_end_matches(['\n', '\r']).rfind('\n').map_or(block.len(), |i| i + 1);
+        let between = f.range.start + first_line_end..f.range.start + close.max(first_line_end);
+        let same = src.text.get(between.clone()).is_some_and(|t| t.replace("\r\n", "\n") == f.text.replace("\r\n", "\n"));
+        f.content = (f.closed && same).then_some(between);
     }
 }
 
@@ -382,6 +387,14 @@ mod tests {
         assert_eq!(got, want);
         assert!(diags[0].render(false).contains("text between it and the verify block at line 1 detaches it"), "{}", diags[0].render(false));
         assert_eq!(orphan_outputs(&SourceFile::new("content/a.md", text), 0).len(), 3);
+    }
+
+    #[test]
+    fn crlf_output_blocks_are_rewritable() {
+        let text = "```bash verify\r\necho new\r\n```\r\n\r\n```text output\r\nold\r\nx\r\n```\r\n";
+        let (blocks, _) = extract_str(text);
+        let e = blocks[0].expected.as_ref().unwrap();
+        assert_eq!(&text[e.span.clone().unwrap()], "old\r\nx\r\n");
     }
 
     #[test]

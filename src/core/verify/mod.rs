@@ -10,6 +10,7 @@ pub mod placeholder;
 pub mod plan;
 pub mod report;
 pub mod result;
+pub mod rewrite;
 pub mod select;
 pub mod update;
 pub mod vars;
