@@ -253,7 +253,7 @@ fn list(plan: &[PagePlan], diags: &[Diagnostic]) -> String {
             let mut flags: Vec<&str> = Vec::new();
             let last = b.line + b.code.lines().count() + 1;
             let malformed = select::is_malformed(diags, &b.file, b.line, last);
-            for (on, word) in [(b.attrs.hidden, "hidden"), (b.attrs.cleanup, "cleanup"), (b.attrs.skip, "skip"), (malformed, "malformed")] {
+            for (on, word) in [(b.attrs.hidden, "hidden"), (b.attrs.cleanup, "cleanup"), (b.attrs.skip, "skip"), (b.attrs.setup, "setup"), (malformed, "malformed")] {
                 if on {
                     flags.push(word);
                 }

@@ -80,6 +80,10 @@ pub struct Attrs {
     pub cleanup: bool,
     pub skip: bool,
     pub output: OutputStream,
+    /// Not selected by the run's FILTER, but run first because a selected block of its
+    /// page comes after it (set by `plan::select`, never written in the markdown).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub setup: bool,
 }
 
 fn ser_millis<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {

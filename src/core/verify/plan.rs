@@ -96,9 +96,9 @@ impl Filter {
 }
 
 /// Keeps the blocks any filter selects (all when there are none), drops pages left
-/// empty, then keeps this partition's pages. Cleanup blocks stay with any page that
-/// keeps a block, so teardown always follows setup. Hidden blocks stay too: later
-/// blocks depend on them.
+/// empty, then keeps this partition's pages. A selected block brings its page's earlier
+/// blocks along, marked `setup` (they export what it uses, start what it inspects), and
+/// the page's cleanup blocks, so teardown always follows setup. Hidden blocks stay too.
 pub fn select(pages: Vec<PagePlan>, filters: &[Filter], partition: Option<Partition>) -> Vec<PagePlan> {
     let mut kept: Vec<PagePlan> = pages
         .into_iter()
@@ -110,7 +110,15 @@ pub fn select(pages: Vec<PagePlan>, filters: &[Filter], partition: Option<Partit
             if !selected {
                 return None;
             }
-            p.blocks.retain(|b| b.attrs.cleanup || b.attrs.hidden || filters.iter().any(|f| f.matches(b)));
+            let chosen: Vec<bool> = p.blocks.iter().map(|b| !b.attrs.cleanup && filters.iter().any(|f| f.matches(b))).collect();
+            let last = chosen.iter().rposition(|c| *c).unwrap_or(0);
+            let mut i = 0;
+            p.blocks.retain_mut(|b| {
+                let (keep, setup) = (i <= last || b.attrs.cleanup || b.attrs.hidden, !chosen[i] && !b.attrs.cleanup);
+                b.attrs.setup = keep && setup;
+                i += 1;
+                keep
+            });
             Some(p)
         })
         .collect();
@@ -171,10 +179,10 @@ mod tests {
         assert_eq!(positions(&select(book(), &[], None)).len(), 5);
         assert_eq!(positions(&select(book(), &[Filter::parse("gpu/")], None)), ["content/gpu/b.md:2"]);
         assert_eq!(positions(&select(book(), &[Filter::parse("b.md")], None)), ["content/gpu/b.md:2"]);
-        assert_eq!(
-            positions(&select(book(), &[Filter::parse("content/a.md:6")], None)),
-            ["content/a.md:6", "content/a.md:9"]
-        );
+        // An earlier block of the page comes along as setup.
+        let plan = select(book(), &[Filter::parse("content/a.md:6")], None);
+        assert_eq!(positions(&plan), ["content/a.md:2", "content/a.md:6", "content/a.md:9"]);
+        assert_eq!(plan[0].blocks.iter().map(|b| b.attrs.setup).collect::<Vec<_>>(), [true, false, false]);
         assert_eq!(positions(&select(book(), &[Filter::parse("a.md:3")], None)), ["content/a.md:2", "content/a.md:9"]);
         assert_eq!(positions(&select(book(), &[Filter::parse("SHM")], None)), ["content/a.md:2", "content/a.md:9"]);
         assert!(select(book(), &[Filter::parse("nothing")], None).is_empty());

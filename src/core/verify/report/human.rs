@@ -42,6 +42,9 @@ pub fn block_line(r: &BlockResult) -> String {
         s.push(' ');
         s.push_str(&r.block.heading);
     }
+    if r.block.attrs.setup {
+        s.push_str(" [setup]");
+    }
     s.push_str(&format!(" ({:.2}s)", r.duration.as_secs_f64()));
     if r.attempts > 1 {
         s.push_str(&format!(" [{} attempts]", r.attempts));
