@@ -206,3 +206,29 @@ fn only_the_selected_pages_must_be_well_formed_and_list_always_lists() {
     assert!(stdout.contains("content/good.md:3\tneeds=-\t\tGood"), "{stdout}");
     assert!(stderr.contains("unknown attribute `tmeout`"), "the list says why: {stderr}");
 }
+
+const FAILS: &str = "# Fails\n\n```bash verify\necho one\nfalse\necho never\n```\n";
+const MISSING: &str = "# Missing\n\n```bash verify\necho two\nno-such-command-cookbook-xyz\n```\n";
+
+#[test]
+fn a_failure_names_the_markdown_line_and_never_the_internal_script() {
+    let dir = book(&[("fails.md", FAILS), ("missing.md", MISSING)]);
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "Fails"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("FAIL    content/fails.md:3 Fails (") && stdout.contains("got exit status 1 at content/fails.md:5: `false`"), "{stdout}");
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "Missing"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("content/missing.md:5: no-such-command-cookbook-xyz: command not found"), "{stdout}");
+    assert!(!stdout.contains(".sh") && !stdout.contains("cookbook-verify-"), "no internal script path: {stdout}");
+    let json = std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).unwrap();
+    assert!(!json.contains("cookbook-verify-"), "{json}");
+}
+
+#[test]
+fn check_flags_a_prompt_pasted_into_a_bash_block() {
+    let dir = book(&[("prompt.md", "# Prompt\n\n```bash verify\n$ docker ps\necho $HOME\n```\n")]);
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("error[verify-prompt]: a `$ ` prompt in a bash block\n --> content/prompt.md:4:1"), "{stderr}");
+    assert_eq!(stderr.matches("verify-prompt").count(), 1, "`$HOME` is no prompt: {stderr}");
+}
