@@ -232,3 +232,58 @@ fn check_flags_a_prompt_pasted_into_a_bash_block() {
     assert!(stderr.contains("error[verify-prompt]: a `$ ` prompt in a bash block\n --> content/prompt.md:4:1"), "{stderr}");
     assert_eq!(stderr.matches("verify-prompt").count(), 1, "`$HOME` is no prompt: {stderr}");
 }
+
+#[test]
+fn counts_are_plural_only_when_they_should_be() {
+    let dir = book(&[("a.md", "# A\n")]);
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("check: no problems in 1 page\n"), "{stderr}");
+    let (_, _, stderr) = run(dir.path(), &["build"]);
+    assert!(stderr.contains("Built 1 page ("), "{stderr}");
+    let dir = book(&[("a.md", "# A\n\n[x](missing.md) [y](gone.md)\n"), ("b.md", "# B\n"), ("c.md", "# C\n\n```bash verify\necho\n```\n")]);
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("check: 2 errors in 3 pages\n"), "{stderr}");
+    let (_, stdout, _) = run(dir.path(), &["verify", "--list"]);
+    assert!(stdout.ends_with("1 block in 1 page\n"), "{stdout}");
+}
+
+#[test]
+fn did_you_mean_for_anchors_and_needs() {
+    let dir = book(&[("a.md", "# Shared memory\n\nSee [above](#shared-memroy).\n\n```bash verify needs=gpus\necho\n```\n")]);
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("did you mean `#shared-memory`?"), "{stderr}");
+    assert!(stderr.contains("unknown need `gpus`") && stderr.contains("did you mean `gpu`?"), "{stderr}");
+}
+
+#[test]
+fn messages_speak_the_authors_language() {
+    let dir = book_with("[book]\ntitle = \"A\"\n\n[verify]\njobs = \"two\"\n", &[("a.md", "+++\nweight = \"first\"\n+++\n# A\n")]);
+    let (code, _, stderr) = run(dir.path(), &["check"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("expected a whole number"), "{stderr}");
+    for jargon in ["usize", "i64", "u32", "i32"] {
+        assert!(!stderr.contains(jargon), "{jargon}: {stderr}");
+    }
+}
+
+#[test]
+fn no_book_here_is_the_same_exit_code_everywhere_and_parents_are_searched() {
+    let empty = tempfile::tempdir().unwrap();
+    for args in [&["build"][..], &["check"], &["verify"], &["new", "x"]] {
+        let out = cookbook_cmd(args).current_dir(empty.path()).env("NO_COLOR", "1").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("no book at"), "{args:?}: {}", text(&out.stderr));
+        assert!(!text(&out.stderr).contains("left as it was"), "no output folder existed: {}", text(&out.stderr));
+    }
+    // Like cargo with Cargo.toml: a command run inside the book finds book.toml above.
+    let dir = book(&[("deep/a.md", "# A\n")]);
+    let out = cookbook_cmd(&["check"]).current_dir(dir.path().join("content/deep")).env("NO_COLOR", "1").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no problems in 1 page"), "{}", text(&out.stderr));
+    let out = cookbook_cmd(&["build"]).current_dir(dir.path().join("content")).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(dir.path().join("book/deep/a.html").exists(), "the site goes where book.toml says");
+}

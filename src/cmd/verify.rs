@@ -16,6 +16,7 @@ use crate::core::verify::attrs::Need;
 use crate::core::verify::judge::Capabilities;
 use crate::core::verify::plan::{self, Filter, PagePlan, Partition};
 use crate::core::verify::select;
+use crate::core::wording::count;
 use crate::core::verify::report::{github, human, json, junit};
 use crate::core::verify::result::{rfc3339, BlockResult, RunReport};
 use crate::core::verify::{judge::Outcome, update};
@@ -263,7 +264,7 @@ fn list(plan: &[PagePlan], diags: &[Diagnostic]) -> String {
         }
     }
     let n: usize = plan.iter().map(|p| p.blocks.len()).sum();
-    out.push_str(&format!("{n} blocks in {} pages\n", plan.len()));
+    out.push_str(&format!("{} in {}\n", count(n, "block"), count(plan.len(), "page")));
     out
 }
 

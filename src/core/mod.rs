@@ -27,3 +27,4 @@ pub mod summary;
 pub mod theme;
 pub mod urlpath;
 pub mod verify;
+pub mod wording;

@@ -103,11 +103,15 @@ pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> 
             let target = link.page_url.as_deref().unwrap_or(&page.url);
             let exists = ids.get(target).is_some_and(|s| s.contains(link.anchor.as_str()));
             if !exists && !link.anchor.is_empty() {
+                let near = ids.get(target).and_then(|s| super::wording::closest(&link.anchor, s.iter().copied()));
                 out.push(
                     Diagnostic::error("link", format!("anchor `#{}` does not exist in {target}", link.anchor))
                         .at(&page.source, link.span.clone())
                         .label("this link")
-                        .help("link to a heading's id: lower case, spaces as `-`, punctuation dropped (e.g. `#shared-memory`)"),
+                        .help(match near {
+                            Some(id) => format!("did you mean `#{id}`?"),
+                            None => "link to a heading's id: lower case, spaces as `-`, punctuation dropped (e.g. `#shared-memory`)".into(),
+                        }),
                 );
             }
         }

@@ -142,7 +142,12 @@ fn apply(attrs: &mut Attrs, attr: &Attr, in_needs: &mut bool) -> Result<(), Attr
             let v = required(attr, "needs=gpu (also docker, registry, network)")?;
             for word in v.split(['+', '|']).filter(|w| !w.is_empty()) {
                 let need = Need::parse(word).ok_or_else(|| {
-                    problem(attr, format!("unknown need `{word}`"), "known needs: docker, gpu, registry, network")
+                    let known = ["docker", "gpu", "registry", "network"];
+                    let help = match crate::core::wording::closest(word, known) {
+                        Some(s) => format!("did you mean `{s}`? known needs: {}", known.join(", ")),
+                        None => format!("known needs: {}", known.join(", ")),
+                    };
+                    problem(attr, format!("unknown need `{word}`"), &help)
                 })?;
                 attrs.needs.insert(need);
             }
@@ -214,26 +219,7 @@ fn problem(attr: &Attr, message: String, help: &str) -> AttrProblem {
 
 /// The known attribute closest to `word`, if it is a plausible typo.
 pub fn did_you_mean(word: &str) -> Option<&'static str> {
-    KNOWN
-        .iter()
-        .map(|k| (edit_distance(word, k), *k))
-        .filter(|(d, k)| *d <= (k.len() / 3).max(1) + 1 && *d < word.len().max(1))
-        .min()
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    crate::core::wording::closest(word, KNOWN.iter().copied())
 }
 
 /// What in a script implies `needs=gpu`.
