@@ -121,6 +121,9 @@ pub struct VerifyArgs {
     /// Treat leaked resources as errors, not warnings
     #[arg(long)]
     pub strict: bool,
+    /// Also print the output of blocks that passed
+    #[arg(long, short = 'v')]
+    pub show_output: bool,
 }
 
 /// Report formats for `cookbook verify --report`.

@@ -287,3 +287,26 @@ fn no_book_here_is_the_same_exit_code_everywhere_and_parents_are_searched() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(dir.path().join("book/deep/a.html").exists(), "the site goes where book.toml says");
 }
+
+const SEEN: &str = "# Seen\n\n```bash verify\necho shown-when-asked\n```\n\n# Tabs\n\n```bash verify\necho 'a    b'\necho 'x '\n```\n\n```text output\na\tb\nx\n```\n";
+
+#[test]
+fn show_output_and_a_diff_that_marks_whitespace() {
+    let dir = book(&[("seen.md", SEEN)]);
+    let (_, stdout, _) = run(dir.path(), &["verify", "Seen"]);
+    assert!(!stdout.contains("shown-when-asked"), "{stdout}");
+    for flag in ["--show-output", "-v"] {
+        let (code, stdout, stderr) = run(dir.path(), &["verify", flag, "Seen"]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        assert!(stdout.contains("PASS    content/seen.md:3 Seen (") && stdout.contains("\n    shown-when-asked\n"), "{flag}: {stdout}");
+    }
+    let (code, stdout, _) = run(dir.path(), &["verify", "Tabs"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("-a→b") && stdout.contains("+a    b") && stdout.contains("+x·"), "tabs and trailing spaces are visible: {stdout}");
+    assert!(stdout.contains("→ is a tab, · a trailing space"), "{stdout}");
+    // The dashboard shows the failing block's diff, not just "output differs".
+    let (code, _, stderr) = run(dir.path(), &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    let dash = std::fs::read_to_string(dir.path().join("book/verification.html")).unwrap();
+    assert!(dash.contains("<details class=\"proof-detail\"><summary>diff</summary><pre>") && dash.contains("+a    b"), "{dash}");
+}

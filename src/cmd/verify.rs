@@ -87,8 +87,15 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     }
 
     let bar = progress_bar(&plan, format);
+    let paint = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() && format != ReportFormat::Json;
     let on_result = |r: &BlockResult| {
-        let line = human::block_line(r);
+        let mut line = human::block_line(r);
+        if paint {
+            line = human::paint_word(&line);
+        }
+        if args.show_output && !r.output.is_empty() && !r.fails_run {
+            line.push_str(&human::indented(&r.output));
+        }
         match &bar {
             Some(b) => {
                 b.println(line);
