@@ -8,3 +8,4 @@ pub mod new;
 pub mod report;
 pub mod serve;
 pub mod verify;
+pub mod watch;

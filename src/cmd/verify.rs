@@ -25,6 +25,14 @@ use crate::io::docker::Engine;
 use crate::io::{atomic, runner, shell};
 
 pub fn run(args: &VerifyArgs) -> i32 {
+    if args.watch {
+        return crate::cmd::watch::run(args);
+    }
+    run_once(args)
+}
+
+/// One run of `cookbook verify` (what `--watch` repeats).
+pub fn run_once(args: &VerifyArgs) -> i32 {
     match execute(args) {
         Ok(code) => code,
         Err(e) => {
