@@ -82,7 +82,7 @@ pub struct InitArgs {
     pub title: Option<String>,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct VerifyArgs {
     /// Only these blocks: a page path (`content/gpu.md`, `gpu/`), `file:line`, or a
     /// substring of the block's heading
@@ -125,6 +125,12 @@ pub struct VerifyArgs {
     /// Treat leaked resources as errors, not warnings
     #[arg(long)]
     pub strict: bool,
+    /// Also print the output of blocks that passed
+    #[arg(long, short = 'v')]
+    pub show_output: bool,
+    /// After the run, run a page's blocks again each time it is saved (Ctrl-C stops)
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// Report formats for `cookbook verify --report`.

@@ -18,6 +18,16 @@ fn main() -> ExitCode {
             });
         }
     };
+    let mut cli = cli;
+    // Run inside a book's folders, the commands find book.toml above, as cargo does.
+    match &mut cli.command {
+        Command::Build(a) => a.root = cookbook::io::book_root::find(&a.root),
+        Command::Serve(a) => a.root = cookbook::io::book_root::find(&a.root),
+        Command::Verify(a) => a.root = cookbook::io::book_root::find(&a.root),
+        Command::Check(a) => a.root = cookbook::io::book_root::find(&a.root),
+        Command::New(a) => a.root = cookbook::io::book_root::find(&a.root),
+        Command::Init(_) | Command::MergeReports(_) => {}
+    }
     let code = match cli.command {
         Command::Build(args) => cmd::build::run(&args),
         Command::Init(args) => cmd::init::run(&args),

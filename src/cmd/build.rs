@@ -33,11 +33,11 @@ pub fn run(args: &BuildArgs) -> i32 {
                 to_stderr!("error: cannot write the site to {}: {e}", out_dir.display());
                 return exit::FAILURE;
             }
-            let pages = session.book().map_or(0, |b| b.pages.len());
+            let pages = crate::core::wording::count(session.book().map_or(0, |b| b.pages.len()), "page");
             let warn = report::counts(session.warnings());
             to_stderr!(
-                "Built {pages} pages ({} files) into {} in {:.2}s{}",
-                outputs.len(),
+                "Built {pages} ({}) into {} in {:.2}s{}",
+                crate::core::wording::count(outputs.len(), "file"),
                 out_dir.display(),
                 started.elapsed().as_secs_f64(),
                 if warn.is_empty() { String::new() } else { format!("; {warn}") }
@@ -46,8 +46,10 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         Err(diags) => {
             report::print(&diags);
-            to_stderr!("error: build failed with {}; {} was left as it was", report::counts(&diags), out_dir.display());
-            if diags.iter().any(|d| d.code == "config") {
+            let kept = if out_dir.exists() { format!("{} was left as it was", out_dir.display()) } else { "nothing was written".to_string() };
+            to_stderr!("error: build failed with {}; {kept}", report::counts(&diags));
+            // No book, or a book.toml that does not parse: a usage error, as in every command.
+            if diags.iter().any(|d| d.code == "config" || d.code == "load" && d.message.starts_with("no book at")) {
                 exit::USAGE
             } else {
                 exit::FAILURE

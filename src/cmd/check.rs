@@ -15,6 +15,7 @@ use crate::core::check::{blocks, external, orphans, outside_includes};
 use crate::core::config::parse_duration;
 use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::verify::plan;
+use crate::core::wording::count;
 use crate::exit;
 use crate::io::links;
 
@@ -44,14 +45,14 @@ pub fn run(args: &CheckArgs) -> i32 {
     dedup(&mut found);
     report::print(&found);
     let errors = found.iter().filter(|d| d.is_error()).count();
-    let pages = book.pages.len();
-    let links = if args.external { format!(", {links_checked} external links") } else { String::new() };
+    let pages = count(book.pages.len(), "page");
+    let links = if args.external { format!(", {}", count(links_checked, "external link")) } else { String::new() };
     if errors > 0 {
-        to_stderr!("check: {} in {pages} pages{links}", report::counts(&found));
+        to_stderr!("check: {} in {pages}{links}", report::counts(&found));
         exit::FAILURE
     } else {
         let warn = report::counts(&found);
-        to_stderr!("check: no problems in {pages} pages{links}{}", if warn.is_empty() { String::new() } else { format!(" ({warn})") });
+        to_stderr!("check: no problems in {pages}{links}{}", if warn.is_empty() { String::new() } else { format!(" ({warn})") });
         exit::OK
     }
 }

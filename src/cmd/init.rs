@@ -13,6 +13,10 @@ const FILES: &[(&str, &str)] = &[
     ("content/first-recipe.md", include_str!("init_files/first-recipe.md")),
 ];
 
+/// The verify report and the built site are results, not sources: added to `.gitignore`
+/// (created, or completed when the folder already has one).
+const GITIGNORE: &str = include_str!("init_files/gitignore");
+
 pub fn run(args: &InitArgs) -> i32 {
     let title = args.title.clone().unwrap_or_else(|| default_title(&args.dir));
     let existing: Vec<&str> = FILES.iter().map(|(p, _)| *p).filter(|p| args.dir.join(p).exists()).collect();
@@ -29,9 +33,33 @@ pub fn run(args: &InitArgs) -> i32 {
             return exit::FAILURE;
         }
     }
+    if let Err(e) = ignore_results(&args.dir.join(".gitignore")) {
+        to_stderr!("warning: cannot update {}: {e}", args.dir.join(".gitignore").display());
+    }
     to_stdout!("Created a cookbook in {}", args.dir.display());
-    to_stdout!("  cookbook build --root {}     render it to {}/book", args.dir.display(), args.dir.display());
+    to_stdout!("Next:");
+    if args.dir != Path::new(".") {
+        to_stdout!("  cd {}", args.dir.display());
+    }
+    to_stdout!("  cookbook serve            preview it at http://127.0.0.1:3000, rebuilt as you save");
+    to_stdout!("  cookbook new my-recipe    add a recipe and list it in content/SUMMARY.md");
+    to_stdout!("  cookbook check            find broken links and malformed verify blocks");
+    to_stdout!("  cookbook verify           run every verify block against Docker");
     exit::OK
+}
+
+fn ignore_results(path: &Path) -> std::io::Result<()> {
+    let old = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    let missing: Vec<&str> = GITIGNORE.lines().filter(|l| !old.lines().any(|o| o.trim() == *l)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sep = if old.is_empty() || old.ends_with('\n') { "" } else { "\n" };
+    std::fs::write(path, format!("{old}{sep}{}\n", missing.join("\n")))
 }
 
 fn default_title(dir: &Path) -> String {

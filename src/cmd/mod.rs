@@ -25,3 +25,4 @@ pub mod new;
 pub mod report;
 pub mod serve;
 pub mod verify;
+pub mod watch;

@@ -15,6 +15,8 @@ use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::verify::attrs::Need;
 use crate::core::verify::judge::Capabilities;
 use crate::core::verify::plan::{self, Filter, PagePlan, Partition};
+use crate::core::verify::select;
+use crate::core::wording::count;
 use crate::core::verify::report::{github, human, json, junit};
 use crate::core::verify::result::{rfc3339, BlockResult, RunReport};
 use crate::core::verify::{judge::Outcome, update};
@@ -23,6 +25,14 @@ use crate::io::docker::Engine;
 use crate::io::{atomic, runner, shell};
 
 pub fn run(args: &VerifyArgs) -> i32 {
+    if args.watch {
+        return crate::cmd::watch::run(args);
+    }
+    run_once(args)
+}
+
+/// One run of `cookbook verify` (what `--watch` repeats).
+pub fn run_once(args: &VerifyArgs) -> i32 {
     match execute(args) {
         Ok(code) => code,
         Err(e) => {
@@ -44,17 +54,22 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     let cfg = &book.config.verify;
     let Resolved { timeout, required, partition, format } = resolve(args, cfg)?;
     let (pages, diags) = plan::from_book(&book, timeout);
-    if diagnostic::has_errors(&diags) {
-        return Ok(print_diags(&diags, color));
-    }
     let sources: BTreeMap<PathBuf, crate::core::source::SourceFile> =
         book.pages.iter().map(|p| (p.source.path.clone(), p.source.clone())).collect();
     let filters: Vec<Filter> = args.filters.iter().map(|f| Filter::parse(f)).collect();
+    let hashes: BTreeSet<String> = pages.iter().flat_map(|p| p.blocks.iter().map(|b| b.hash.clone())).collect();
     let plan = plan::select(pages, &filters, partition);
     if args.list {
-        print!("{}", list(&plan));
+        // Always lists; the problems go to stderr and their blocks are marked.
+        crate::cmd::report::print(&diags);
+        print!("{}", list(&plan, &diags));
         return Ok(exit::OK);
     }
+    let (diags, elsewhere) = select::split(diags, &plan, &filters, filters.is_empty() && partition.is_none());
+    if diagnostic::has_errors(&diags) {
+        return Ok(print_diags(&diags, color));
+    }
+    note_elsewhere(&elsewhere);
 
     let started_at = rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
     let clock = Instant::now();
@@ -80,8 +95,15 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     }
 
     let bar = progress_bar(&plan, format);
+    let paint = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() && format != ReportFormat::Json;
     let on_result = |r: &BlockResult| {
-        let line = human::block_line(r);
+        let mut line = human::block_line(r);
+        if paint {
+            line = human::paint_word(&line);
+        }
+        if args.show_output && !r.output.is_empty() && !r.fails_run {
+            line.push_str(&human::indented(&r.output));
+        }
         match &bar {
             Some(b) => {
                 b.println(line);
@@ -116,9 +138,10 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         interrupted: ran.interrupted,
     };
     if args.update && !report.interrupted {
-        apply_updates(&book.root, &sources, &mut report)?;
+        apply_updates(&book, &mut report)?;
     }
-    write_reports(args, &book.root, &report)?;
+    let partial = (!filters.is_empty() || partition.is_some()).then_some(&hashes);
+    write_reports(args, &book.root, &report, partial)?;
     print_report(format, &report, &sources, color);
     for n in &report.notes {
         eprintln!("note: {n}");
@@ -223,14 +246,30 @@ fn print_diags(diags: &[Diagnostic], _color: bool) -> i32 {
     exit::USAGE
 }
 
-/// `--list`: one line per block with its needs and flags.
-fn list(plan: &[PagePlan]) -> String {
+/// One line about errors in pages this run did not select.
+fn note_elsewhere(diags: &[Diagnostic]) {
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        return;
+    }
+    let mut files: Vec<String> = errors.iter().filter_map(|d| d.location.as_ref()).map(|l| l.file.display().to_string()).collect();
+    files.dedup();
+    let n = errors.len();
+    let (noun, pages) = (if n == 1 { "error" } else { "errors" }, if files.len() == 1 { "a page" } else { "pages" });
+    let them = if n == 1 { "it" } else { "them" };
+    eprintln!("note: {n} {noun} in {pages} not selected ({}); `cookbook check` shows {them}", files.join(", "));
+}
+
+/// `--list`: one line per block with its needs and flags (`malformed` when it has an error).
+fn list(plan: &[PagePlan], diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for p in plan {
         for b in &p.blocks {
             let needs: Vec<&str> = b.attrs.needs.iter().map(|n| n.name()).collect();
             let mut flags: Vec<&str> = Vec::new();
-            for (on, word) in [(b.attrs.hidden, "hidden"), (b.attrs.cleanup, "cleanup"), (b.attrs.skip, "skip")] {
+            let last = b.line + b.code.lines().count() + 1;
+            let malformed = select::is_malformed(diags, &b.file, b.line, last);
+            for (on, word) in [(b.attrs.hidden, "hidden"), (b.attrs.cleanup, "cleanup"), (b.attrs.skip, "skip"), (b.attrs.setup, "setup"), (malformed, "malformed")] {
                 if on {
                     flags.push(word);
                 }
@@ -240,23 +279,49 @@ fn list(plan: &[PagePlan]) -> String {
         }
     }
     let n: usize = plan.iter().map(|p| p.blocks.len()).sum();
-    out.push_str(&format!("{n} blocks in {} pages\n", plan.len()));
+    out.push_str(&format!("{} in {}\n", count(n, "block"), count(plan.len(), "page")));
     out
 }
 
-fn apply_updates(root: &Path, sources: &BTreeMap<PathBuf, crate::core::source::SourceFile>, report: &mut RunReport) -> anyhow::Result<()> {
-    let texts: BTreeMap<PathBuf, String> = sources.iter().map(|(k, v)| (k.clone(), v.text.clone())).collect();
-    let (edits, notes) = update::edits(&report.results, &texts);
+/// `--update`: rewrites the expected output of the blocks whose output differed. Each file
+/// is read again just before writing and left alone if it changed during the run (an edit
+/// saved meanwhile is never lost); a symlinked page is written through its link. Updated
+/// blocks get their new line and hash, so their badges stay "verified".
+fn apply_updates(book: &crate::core::book::Book, report: &mut RunReport) -> anyhow::Result<()> {
+    let texts: BTreeMap<PathBuf, String> = book.pages.iter().map(|p| (p.source.path.clone(), p.source.text.clone())).collect();
+    let vars: BTreeMap<PathBuf, BTreeMap<String, String>> = book
+        .pages
+        .iter()
+        .map(|p| {
+            let mut v = book.config.verify.vars.clone();
+            v.extend(p.front.verify.vars.clone());
+            (p.source.path.clone(), v)
+        })
+        .collect();
+    let (edits, notes) = update::edits(&report.results, &texts, &vars);
     report.notes.extend(notes);
+    let mut moved: BTreeMap<PathBuf, BTreeMap<usize, (usize, String)>> = BTreeMap::new();
     for (file, e) in &edits {
-        let Some(text) = texts.get(file) else { continue };
+        let (Some(text), Some(page)) = (texts.get(file), book.pages.iter().find(|p| &p.source.path == file)) else { continue };
+        let path = book.root.join(file);
+        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
+            eprintln!("error: {} changed while verify ran; not updated (run `cookbook verify --update` again)", file.display());
+            continue;
+        }
+        let target = path.canonicalize().unwrap_or(path);
         let new = update::apply(text, e);
-        atomic::write(&root.join(file), new.as_bytes()).with_context(|| format!("updating {}", file.display()))?;
+        atomic::write(&target, new.as_bytes()).with_context(|| format!("updating {}", file.display()))?;
+        moved.insert(file.clone(), update::relocate(file, text, &new, page.body_start));
     }
     for r in &mut report.results {
+        let Some(places) = moved.get(&r.block.file) else { continue };
         let updated = edits.get(&r.block.file).is_some_and(|es| {
             r.block.expected.as_ref().and_then(|x| x.span.clone()).is_some_and(|s| es.iter().any(|e| e.span == s))
         });
+        if let Some((line, hash)) = places.get(&r.block.line) {
+            r.block.line = *line;
+            r.block.hash = hash.clone();
+        }
         if updated {
             report.notes.push(format!("{}: expected output updated", r.block.position()));
             r.verdict = crate::core::verify::judge::Verdict::new(Outcome::Pass, "expected output updated (--update)");
@@ -266,10 +331,19 @@ fn apply_updates(root: &Path, sources: &BTreeMap<PathBuf, crate::core::source::S
     Ok(())
 }
 
-fn write_reports(args: &VerifyArgs, root: &Path, report: &RunReport) -> anyhow::Result<()> {
+/// Writes the reports. A partial run (FILTER or `--partition`) folds its blocks into the
+/// default report and keeps the rest (`partial` holds the hashes of the book's blocks);
+/// `--json FILE` gets this run's blocks only.
+fn write_reports(args: &VerifyArgs, root: &Path, report: &RunReport, partial: Option<&BTreeSet<String>>) -> anyhow::Result<()> {
     let json_text = json::render(report);
     let default = root.join(".cookbook").join("verify.json");
-    atomic::write(&default, json_text.as_bytes()).with_context(|| format!("writing {}", default.display()))?;
+    let folded = partial.and_then(|current| {
+        let old = crate::io::proof::read_one(&default).ok()?;
+        let new = crate::core::proof::report::Report::parse(&json_text).ok()?;
+        Some(crate::core::proof::partial::fold(old, new, current).to_json())
+    });
+    let default_text = folded.as_deref().unwrap_or(&json_text);
+    atomic::write(&default, default_text.as_bytes()).with_context(|| format!("writing {}", default.display()))?;
     if let Some(path) = &args.json {
         atomic::write(path, json_text.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     }

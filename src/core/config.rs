@@ -314,7 +314,7 @@ fn locate(tree: &DeTable<'_>, path: &str) -> Span {
 
 fn toml_error(src: &SourceFile, e: &toml::de::Error) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
-    Diagnostic::error("config", format!("invalid book.toml: {}", e.message().trim()))
+    Diagnostic::error("config", format!("invalid book.toml: {}", super::wording::plain(e.message().trim())))
         .at(src, span)
         .label("here")
         .help("book.toml is TOML: `key = \"value\"` under `[book]`, `[build]`, `[output.html]`, `[site]` or `[verify]`")

@@ -119,7 +119,7 @@ pub fn split(src: &SourceFile) -> Result<Split, Diagnostic> {
 }
 
 fn invalid(src: &SourceFile, span: std::ops::Range<usize>, lang: &str, message: &str) -> Diagnostic {
-    Diagnostic::error("front-matter", format!("invalid {lang} front matter: {}", message.trim()))
+    Diagnostic::error("front-matter", format!("invalid {lang} front matter: {}", super::wording::plain(message.trim())))
         .at(src, span)
         .label("here")
         .help(match lang {

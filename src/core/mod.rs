@@ -32,3 +32,4 @@ pub mod summary;
 pub mod theme;
 pub mod urlpath;
 pub mod verify;
+pub mod wording;

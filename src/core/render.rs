@@ -79,8 +79,10 @@ pub fn render_markdown(book: &Book, page: &Page, urls: &BTreeMap<String, String>
         files: &book.files,
         smart_punctuation: book.config.html.smart_punctuation,
     };
-    super::panic::caught(&page.source.path, "rendering this page's markdown", || markdown::render(&page.source, page.body_start, &ctx))
-        .unwrap_or_else(|d| RenderedPage { diagnostics: vec![d], ..RenderedPage::default() })
+    let mut rendered = super::panic::caught(&page.source.path, "rendering this page's markdown", || markdown::render(&page.source, page.body_start, &ctx))
+        .unwrap_or_else(|d| RenderedPage { diagnostics: vec![d], ..RenderedPage::default() });
+    rendered.diagnostics.extend(super::verify::block::orphan_outputs(&page.source, page.body_start));
+    rendered
 }
 
 /// Renders every page's markdown in parallel, in page order.
@@ -102,11 +104,15 @@ pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> 
             let target = link.page_url.as_deref().unwrap_or(&page.url);
             let exists = ids.get(target).is_some_and(|s| s.contains(link.anchor.as_str()));
             if !exists && !link.anchor.is_empty() {
+                let near = ids.get(target).and_then(|s| super::wording::closest(&link.anchor, s.iter().copied()));
                 out.push(
                     Diagnostic::error("link", format!("anchor `#{}` does not exist in {target}", link.anchor))
                         .at(&page.source, link.span.clone())
                         .label("this link")
-                        .help("link to a heading's id: lower case, spaces as `-`, punctuation dropped (e.g. `#shared-memory`)"),
+                        .help(match near {
+                            Some(id) => format!("did you mean `#{id}`?"),
+                            None => "link to a heading's id: lower case, spaces as `-`, punctuation dropped (e.g. `#shared-memory`)".into(),
+                        }),
                 );
             }
         }

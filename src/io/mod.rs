@@ -1,6 +1,7 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
 
 pub mod atomic;
+pub mod book_root;
 pub mod browser;
 pub mod docker;
 pub mod interrupt;

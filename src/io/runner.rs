@@ -13,7 +13,7 @@ use crate::core::verify::attrs::Need;
 use crate::core::verify::block::VerifyBlock;
 use crate::core::verify::judge::{self, Capabilities, Observed, Outcome, Verdict};
 use crate::core::verify::ledger::{self, Resource};
-use crate::core::verify::placeholder;
+use crate::core::verify::{placeholder, script_lines};
 use crate::core::verify::plan::PagePlan;
 use crate::core::verify::result::BlockResult;
 use crate::io::docker::Engine;
@@ -215,17 +215,20 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         ("COOKBOOK_SCRATCH".to_string(), ctx.scratch.display().to_string()),
     ];
     let script_file = ctx.meta.join(format!("block-{}.sh", ctx.index));
+    // An ERR trap records the failing line, told later as the markdown's file:line.
+    let failed_file = ctx.meta.join(format!("failed-{}", ctx.index));
+    let script = format!("{}{}", script_lines::probe(&failed_file), block.script);
     let expected = block
         .expected
         .as_ref()
-        .map(|e| placeholder::substitute(&e.text, &ctx.page.vars, &BTreeSet::new(), true).unwrap_or_else(|_| e.text.clone()));
+        .map(|e| placeholder::substitute(&e.text, &ctx.page.vars, &exported_before(ctx), true).unwrap_or_else(|_| e.text.clone()));
     let started = Instant::now();
     let mut attempts = 0;
     loop {
         attempts += 1;
         let req = shell::Request {
             shell: &settings.shell,
-            script: &block.script,
+            script: &script,
             cwd: ctx.scratch,
             env_in: ctx.env_in,
             env_out: ctx.env_out,
@@ -238,16 +241,23 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             Ok(f) => f,
             Err(e) => return finish(settings, block, Verdict::new(Outcome::Blocked, e.to_string()), started.elapsed(), None, String::new(), attempts),
         };
+        let base = std::fs::read_to_string(&script_file).ok().and_then(|t| t.lines().position(|l| l.starts_with(script_lines::BASE))).map_or(0, |i| i + 1);
+        let hide = |t: &str| script_lines::hide_script(t, &script_file, base, block);
         let seen = Observed {
             exit_code: f.exit_code,
             timed_out: f.timed_out,
             interrupted: f.interrupted,
-            stdout: f.stdout,
-            stderr: f.stderr,
-            merged: f.merged,
+            stdout: hide(&f.stdout),
+            stderr: hide(&f.stderr),
+            merged: hide(&f.merged),
             timeout_secs: timeout.as_secs_f64(),
         };
-        let verdict = judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps);
+        let mut verdict = judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps);
+        let failed_line = std::fs::read_to_string(&failed_file).ok().and_then(|t| t.trim().parse().ok());
+        let _ = std::fs::remove_file(&failed_file);
+        if let Some(at) = failed_line.filter(|_| verdict.outcome == Outcome::Fail && verdict.diff.is_none()).and_then(|k| script_lines::failed_at(block, k)) {
+            verdict.reason = format!("{} {at}", verdict.reason);
+        }
         let transient = verdict.outcome == Outcome::Blocked;
         if transient && attempts <= block.attrs.retries && !INTERRUPTED.load(Ordering::SeqCst) {
             // A transient failure (rate limit, network): back off a little, then retry.
@@ -261,6 +271,11 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         };
         return finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);
     }
+}
+
+/// Names the page's earlier blocks export: they win over configured values.
+fn exported_before(ctx: &BlockCtx) -> BTreeSet<String> {
+    ctx.page.blocks[..ctx.index].iter().flat_map(|b| placeholder::exports(&b.code)).collect()
 }
 
 fn finish(settings: &Settings, block: &VerifyBlock, verdict: Verdict, duration: Duration, exit_code: Option<i32>, output: String, attempts: u32) -> BlockResult {

@@ -19,8 +19,26 @@ pub fn check(src: &SourceFile, blocks: &[VerifyBlock]) -> Vec<Diagnostic> {
     for b in blocks {
         out.extend(needs(src, b));
         out.extend(host_changes(src, b));
+        out.extend(prompt(src, b));
     }
     out
+}
+
+/// A `$ ` prompt pasted into a bash block: the shell would run `$` as a command (and the
+/// copy button would copy it). Transcripts belong in a `console` block.
+fn prompt(src: &SourceFile, b: &VerifyBlock) -> Option<Diagnostic> {
+    if FenceInfo::parse(&b.info).is_console() {
+        return None;
+    }
+    let k = b.code.lines().position(|l| l.starts_with("$ "))?;
+    let line = b.line + 1 + k;
+    let start = src.line_span(line).start;
+    Some(
+        Diagnostic::error("verify-prompt", format!("a `$ ` prompt in a {} block", FenceInfo::parse(&b.info).lang))
+            .at(src, start..start + 1)
+            .label("the shell would run `$` as a command")
+            .help("drop the `$ ` prompts, or make the block a transcript: ```console verify (`$ ` commands, the rest their output)"),
+    )
 }
 
 fn needs(src: &SourceFile, b: &VerifyBlock) -> Option<Diagnostic> {

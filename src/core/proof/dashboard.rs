@@ -242,7 +242,7 @@ fn blocks(h: &mut String, report: &Report, pages: &[&PageProof<'_>]) {
                 None => (String::new(), String::new()),
             };
             h.push_str(&format!(
-                "<tr id=\"{}\"><td class=\"num\"><a href=\"{}#L{}\">{}</a></td><td>{}</td><td><span class=\"badge {}\" title=\"{}\">{}</span><br><span class=\"why\">{}</span></td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                "<tr id=\"{}\"><td class=\"num\"><a href=\"{}#L{}\">{}</a></td><td>{}</td><td><span class=\"badge {}\" title=\"{}\">{}</span><br><span class=\"why\">{}</span>{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
                 escape(&anchor(&p.file, b.line)),
                 escape(&p.url),
                 b.line,
@@ -252,11 +252,23 @@ fn blocks(h: &mut String, report: &Report, pages: &[&PageProof<'_>]) {
                 escape(&b.title),
                 escape(b.state.words()),
                 escape(&detail(b)),
+                evidence(b),
                 escape(&dur),
                 escape(&host),
             ));
         }
         h.push_str("</tbody>\n</table>\n");
+    }
+}
+
+/// For a block that failed: its diff, else its output, folded under the reason.
+fn evidence(b: &Badge<'_>) -> String {
+    let Some(e) = b.entry.filter(|_| matches!(b.state, State::Failing | State::Stale | State::TimedOut)) else { return String::new() };
+    let text = |k: &str| e.rest.get(k).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+    match (text("diff"), text("output")) {
+        (Some(d), _) => format!("<details class=\"proof-detail\"><summary>diff</summary><pre>{}</pre></details>", escape(d)),
+        (None, Some(o)) => format!("<details class=\"proof-detail\"><summary>output</summary><pre>{}</pre></details>", escape(o)),
+        _ => String::new(),
     }
 }
 

@@ -3,5 +3,6 @@
 
 pub mod badge;
 pub mod dashboard;
+pub mod partial;
 pub mod report;
 pub mod site;

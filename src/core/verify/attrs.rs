@@ -80,6 +80,10 @@ pub struct Attrs {
     pub cleanup: bool,
     pub skip: bool,
     pub output: OutputStream,
+    /// Not selected by the run's FILTER, but run first because a selected block of its
+    /// page comes after it (set by `plan::select`, never written in the markdown).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub setup: bool,
 }
 
 fn ser_millis<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
@@ -138,7 +142,12 @@ fn apply(attrs: &mut Attrs, attr: &Attr, in_needs: &mut bool) -> Result<(), Attr
             let v = required(attr, "needs=gpu (also docker, registry, network)")?;
             for word in v.split(['+', '|']).filter(|w| !w.is_empty()) {
                 let need = Need::parse(word).ok_or_else(|| {
-                    problem(attr, format!("unknown need `{word}`"), "known needs: docker, gpu, registry, network")
+                    let known = ["docker", "gpu", "registry", "network"];
+                    let help = match crate::core::wording::closest(word, known) {
+                        Some(s) => format!("did you mean `{s}`? known needs: {}", known.join(", ")),
+                        None => format!("known needs: {}", known.join(", ")),
+                    };
+                    problem(attr, format!("unknown need `{word}`"), &help)
                 })?;
                 attrs.needs.insert(need);
             }
@@ -210,12 +219,7 @@ fn problem(attr: &Attr, message: String, help: &str) -> AttrProblem {
 
 /// The known attribute closest to `word`, if it is a plausible typo.
 pub fn did_you_mean(word: &str) -> Option<&'static str> {
-    KNOWN
-        .iter()
-        .map(|k| (strsim::levenshtein(word, k), *k))
-        .filter(|(d, k)| *d <= (k.len() / 3).max(1) + 1 && *d < word.len().max(1))
-        .min()
-        .map(|(_, k)| k)
+    crate::core::wording::closest(word, KNOWN.iter().copied())
 }
 
 /// What in a script implies `needs=gpu`.

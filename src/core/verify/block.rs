@@ -132,8 +132,7 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
         // An `output` block directly after (only blank lines, or quote markers, between) is
         // the expected output.
         if let Some(next) = fences.get(i + 1) {
-            let between = src.text.get(f.range.end..next.range.start).unwrap_or("x");
-            if FenceInfo::parse(&next.info).is_output() && between.chars().all(|c| c.is_whitespace() || c == '>') {
+            if attached(src, f, next) {
                 if expected.is_some() {
                     diags.push(
                         Diagnostic::error("verify-block", "two expected outputs for one block")
@@ -166,7 +165,48 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
         });
         i += 1;
     }
+    diags.extend(orphans(src, &fences));
     (blocks, diags)
+}
+
+/// Whether `next` is an output block directly after `f` (only blank lines, or quote
+/// markers, between).
+fn attached(src: &SourceFile, f: &Fence, next: &Fence) -> bool {
+    let between = src.text.get(f.range.end..next.range.start).unwrap_or("x");
+    FenceInfo::parse(&next.info).is_output() && between.chars().all(|c| c.is_whitespace() || c == '>')
+}
+
+/// `output` blocks that follow no verify block: an error, because a badge would say
+/// "verified" right above output nobody checked (prose slipped between the two blocks).
+pub fn orphan_outputs(src: &SourceFile, body_start: usize) -> Vec<Diagnostic> {
+    orphans(src, &fences(src, body_start))
+}
+
+fn orphans(src: &SourceFile, fences: &[Fence]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (j, f) in fences.iter().enumerate() {
+        if !FenceInfo::parse(&f.info).is_output() {
+            continue;
+        }
+        let prev = j.checked_sub(1).map(|p| &fences[p]);
+        if prev.is_some_and(|p| FenceInfo::parse(&p.info).has("verify") && attached(src, p, f)) {
+            continue;
+        }
+        let why = match prev {
+            Some(p) if FenceInfo::parse(&p.info).is_verify() => format!(
+                "text between it and the verify block at line {} detaches it, so that block's output is never checked",
+                src.line_of(p.range.start)
+            ),
+            _ => "no verify block comes right before it, so nothing checks this output".to_string(),
+        };
+        out.push(
+            Diagnostic::error("verify-output", "this output block follows no verify block")
+                .at_line(src, src.line_of(f.range.start))
+                .label(why)
+                .help("put it right after its ```bash verify block (only blank lines between); to show text that is not checked, write ```text"),
+        );
+    }
+    out
 }
 
 fn fences(src: &SourceFile, body_start: usize) -> Vec<Fence> {
@@ -241,7 +281,12 @@ fn finish(src: &SourceFile, f: &mut Fence) {
         let at = f.range.start + first_line_end;
         f.content = (f.closed && at <= f.range.end).then_some(at..at);
     } else if !contiguous {
-        f.content = None;
+        // CRLF lines: the parser hands the text over in pieces; the content is still the
+        // bytes between the fences when they read the same with `\n` line endings.
+        let close = block.trim_end_matches(['\n', '\r']).rfind('\n').map_or(block.len(), |i| i + 1);
+        let between = f.range.start + first_line_end..f.range.start + close.max(first_line_end);
+        let same = src.text.get(between.clone()).is_some_and(|t| t.replace("\r\n", "\n") == f.text.replace("\r\n", "\n"));
+        f.content = (f.closed && same).then_some(between);
     }
 }
 
@@ -330,6 +375,26 @@ mod tests {
         let (blocks, _) = extract_str("```bash verify\necho\n```\n```output\n```\n");
         let e = blocks[0].expected.as_ref().unwrap();
         assert_eq!((e.text.as_str(), e.span.clone()), ("", Some(34..34)));
+    }
+
+    #[test]
+    fn output_blocks_that_follow_no_verify_block_are_errors() {
+        let text = "```bash verify\necho a\n```\nwords\n```text output\na\n```\n```bash\nls\n```\n```output\nx\n```\n\
+                    ```bash verify\necho\n```\n\n```output\n\n```\n```output\n```\n```text\nplain\n```\n";
+        let (_, diags) = extract_str(text);
+        let got: Vec<_> = diags.iter().map(|d| (d.code, d.position().unwrap_or_default())).collect();
+        let want = ["content/a.md:5:1", "content/a.md:11:1", "content/a.md:21:1"].map(|p| ("verify-output", p.to_string()));
+        assert_eq!(got, want);
+        assert!(diags[0].render(false).contains("text between it and the verify block at line 1 detaches it"), "{}", diags[0].render(false));
+        assert_eq!(orphan_outputs(&SourceFile::new("content/a.md", text), 0).len(), 3);
+    }
+
+    #[test]
+    fn crlf_output_blocks_are_rewritable() {
+        let text = "```bash verify\r\necho new\r\n```\r\n\r\n```text output\r\nold\r\nx\r\n```\r\n";
+        let (blocks, _) = extract_str(text);
+        let e = blocks[0].expected.as_ref().unwrap();
+        assert_eq!(&text[e.span.clone().unwrap()], "old\r\nx\r\n");
     }
 
     #[test]

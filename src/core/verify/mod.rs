@@ -10,4 +10,8 @@ pub mod placeholder;
 pub mod plan;
 pub mod report;
 pub mod result;
+pub mod rewrite;
+pub mod script_lines;
+pub mod select;
 pub mod update;
+pub mod vars;

@@ -30,15 +30,20 @@ pub fn find(text: &str) -> Vec<(Range<usize>, &str)> {
 
 /// Names exported by a script: `export NAME=…` and `export NAME`.
 pub fn exports(script: &str) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    for line in script.lines() {
+    exports_at(script).into_iter().map(|(name, _)| name).collect()
+}
+
+/// Names exported by a script, each with the 0-based line of the script that exports it.
+pub fn exports_at(script: &str) -> Vec<(String, usize)> {
+    let mut names = Vec::new();
+    for (n, line) in script.lines().enumerate() {
         let mut words = line.split_whitespace();
         while let Some(w) = words.next() {
             if w == "export" || w == "declare" && words.clone().next() == Some("-x") {
                 for arg in words.by_ref().filter(|a| !a.starts_with('-')) {
                     let name = arg.split('=').next().unwrap_or("");
                     if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                        names.insert(name.to_string());
+                        names.push((name.to_string(), n));
                     }
                 }
             }
@@ -54,10 +59,11 @@ pub struct Missing {
     pub span: Range<usize>,
 }
 
-/// Replaces placeholders: values first (front matter over `[verify.vars]`, already merged
-/// by the caller), then `${NAME}` for a variable an earlier block exported so the shell
-/// expands it at run time. `leave_unknown` keeps unknown tokens as written (for expected
-/// output, where `<none>` or `<TAG>` may be literal text).
+/// Replaces placeholders, the nearest definition first: `${NAME}` for a variable an
+/// earlier block of the page exported (the shell expands it at run time), then the values
+/// (front matter over `[verify.vars]`, already merged by the caller). `leave_unknown` is
+/// for expected output: unknown tokens stay as written (`<none>` or `<TAG>` may be literal
+/// text) and an exported one becomes `[..]` (its value is only known at run time).
 pub fn substitute(
     text: &str,
     values: &BTreeMap<String, String>,
@@ -69,10 +75,10 @@ pub fn substitute(
     let mut last = 0;
     for (range, name) in find(text) {
         out.push_str(&text[last..range.start]);
-        if let Some(v) = values.get(name) {
+        if exported.contains(name) {
+            out.push_str(&if leave_unknown { "[..]".to_string() } else { format!("${{{name}}}") });
+        } else if let Some(v) = values.get(name) {
             out.push_str(v);
-        } else if exported.contains(name) && !leave_unknown {
-            out.push_str(&format!("${{{name}}}"));
         } else if leave_unknown {
             out.push_str(&text[range.clone()]);
         } else {
@@ -111,6 +117,10 @@ mod tests {
         let err = substitute("a <NOPE> b <ID>", &vals, &BTreeSet::new(), false).unwrap_err();
         assert_eq!(err, vec![Missing { name: "NOPE".into(), span: 2..8 }, Missing { name: "ID".into(), span: 11..15 }]);
         assert_eq!(substitute("<none> <TAG> <NAME>", &vals, &exported, true).unwrap(), "<none> <TAG> demo");
+        // The nearest definition wins: an earlier export over any configured value.
+        let both = BTreeSet::from(["NAME".to_string()]);
+        assert_eq!(substitute("rm <NAME>", &vals, &both, false).unwrap(), "rm ${NAME}");
+        assert_eq!(substitute("id: <NAME>", &vals, &both, true).unwrap(), "id: [..]");
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! arguments (a path, `file:line`, or a heading substring) and `--partition K/N`.
 //! Pure; running the plan is `cmd::verify`'s job.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::block::{self, VerifyBlock};
-use super::placeholder;
 use crate::core::config::parse_duration;
 use crate::core::diagnostic::{self, Diagnostic};
 
@@ -76,6 +75,14 @@ impl Filter {
         f == p || f.ends_with(&format!("/{p}")) || f.starts_with(&format!("{p}/")) || f.contains(&format!("/{p}/"))
     }
 
+    /// Whether the filter names this page (a path or `file:line`; not a heading).
+    pub fn names_file(&self, file: &std::path::Path) -> bool {
+        match self {
+            Filter::Path(p) | Filter::Line(p, _) => Filter::path_matches(p, file),
+            Filter::Heading(_) => false,
+        }
+    }
+
     fn matches(&self, b: &VerifyBlock) -> bool {
         match self {
             Filter::Path(p) => Filter::path_matches(p, &b.file),
@@ -89,9 +96,9 @@ impl Filter {
 }
 
 /// Keeps the blocks any filter selects (all when there are none), drops pages left
-/// empty, then keeps this partition's pages. Cleanup blocks stay with any page that
-/// keeps a block, so teardown always follows setup. Hidden blocks stay too: later
-/// blocks depend on them.
+/// empty, then keeps this partition's pages. A selected block brings its page's earlier
+/// blocks along, marked `setup` (they export what it uses, start what it inspects), and
+/// the page's cleanup blocks, so teardown always follows setup. Hidden blocks stay too.
 pub fn select(pages: Vec<PagePlan>, filters: &[Filter], partition: Option<Partition>) -> Vec<PagePlan> {
     let mut kept: Vec<PagePlan> = pages
         .into_iter()
@@ -103,7 +110,15 @@ pub fn select(pages: Vec<PagePlan>, filters: &[Filter], partition: Option<Partit
             if !selected {
                 return None;
             }
-            p.blocks.retain(|b| b.attrs.cleanup || b.attrs.hidden || filters.iter().any(|f| f.matches(b)));
+            let chosen: Vec<bool> = p.blocks.iter().map(|b| !b.attrs.cleanup && filters.iter().any(|f| f.matches(b))).collect();
+            let last = chosen.iter().rposition(|c| *c).unwrap_or(0);
+            let mut i = 0;
+            p.blocks.retain_mut(|b| {
+                let (keep, setup) = (i <= last || b.attrs.cleanup || b.attrs.hidden, !chosen[i] && !b.attrs.cleanup);
+                b.attrs.setup = keep && setup;
+                i += 1;
+                keep
+            });
             Some(p)
         })
         .collect();
@@ -125,31 +140,9 @@ pub fn from_book(book: &crate::core::book::Book, timeout: Duration) -> (Vec<Page
         let src = &page.source;
         let (mut blocks, mut d) = block::extract(src, page.body_start);
         diags.append(&mut d);
+        diags.extend(super::vars::resolve(src, &mut blocks, &book.config.verify.vars, &page.front.verify.vars));
         let mut vars = book.config.verify.vars.clone();
         vars.extend(page.front.verify.vars.clone());
-        let mut exported = BTreeSet::new();
-        for b in &mut blocks {
-            match placeholder::substitute(&b.code, &vars, &exported, false) {
-                Ok(s) => b.script = s,
-                Err(missing) => {
-                    for m in missing {
-                        let d = Diagnostic::error("verify-placeholder", format!("placeholder `<{}>` has no value", m.name));
-                        let d = match b.code_start {
-                            Some(at) => d.at(src, at + m.span.start..at + m.span.end),
-                            None => d.at_line(src, b.line),
-                        };
-                        diags.push(
-                            d.label("no value for this placeholder").help(format!(
-                                "set it in book.toml under [verify.vars] (`{0} = \"…\"`), in the page's front matter \
-                                 ([verify.vars] {0} = \"…\"), or export it in an earlier verify block (`export {0}=…`)",
-                                m.name
-                            )),
-                        );
-                    }
-                }
-            }
-            exported.extend(placeholder::exports(&b.code));
-        }
         let page_timeout = page.front.verify.timeout.as_deref().and_then(parse_duration).unwrap_or(timeout);
         pages.push(PagePlan { file: src.path.clone(), index, blocks, vars, timeout: page_timeout, skip: page.front.verify.skip });
     }
@@ -186,10 +179,10 @@ mod tests {
         assert_eq!(positions(&select(book(), &[], None)).len(), 5);
         assert_eq!(positions(&select(book(), &[Filter::parse("gpu/")], None)), ["content/gpu/b.md:2"]);
         assert_eq!(positions(&select(book(), &[Filter::parse("b.md")], None)), ["content/gpu/b.md:2"]);
-        assert_eq!(
-            positions(&select(book(), &[Filter::parse("content/a.md:6")], None)),
-            ["content/a.md:6", "content/a.md:9"]
-        );
+        // An earlier block of the page comes along as setup.
+        let plan = select(book(), &[Filter::parse("content/a.md:6")], None);
+        assert_eq!(positions(&plan), ["content/a.md:2", "content/a.md:6", "content/a.md:9"]);
+        assert_eq!(plan[0].blocks.iter().map(|b| b.attrs.setup).collect::<Vec<_>>(), [true, false, false]);
         assert_eq!(positions(&select(book(), &[Filter::parse("a.md:3")], None)), ["content/a.md:2", "content/a.md:9"]);
         assert_eq!(positions(&select(book(), &[Filter::parse("SHM")], None)), ["content/a.md:2", "content/a.md:9"]);
         assert!(select(book(), &[Filter::parse("nothing")], None).is_empty());

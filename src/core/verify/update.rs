@@ -2,10 +2,12 @@
 //! like `TRYCMD=overwrite`. Only the expected-output bytes change; every other byte of
 //! the file stays as it was. Writing the file (atomically) is the command's job.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
-use super::block::ExpectedKind;
+use super::block::{self, ExpectedKind};
+use super::{placeholder, rewrite};
+use crate::core::source::SourceFile;
 use super::judge::Outcome;
 use super::result::BlockResult;
 use crate::core::source::Span;
@@ -18,9 +20,15 @@ pub struct Edit {
 }
 
 /// Edits per file for blocks whose output differed, plus notes for those that cannot
-/// be updated (a quoted or indented block, a transcript with several commands).
-/// `texts` holds each file's current text.
-pub fn edits(results: &[BlockResult], texts: &BTreeMap<PathBuf, String>) -> (BTreeMap<PathBuf, Vec<Edit>>, Vec<String>) {
+/// be updated (a quoted or indented block, a transcript with several commands, truncated
+/// output). `texts` holds each file's text as the run read it, `vars` each file's
+/// placeholder values. Only the lines that no longer match change (see `rewrite`), and a
+/// CRLF block gets CRLF lines.
+pub fn edits(
+    results: &[BlockResult],
+    texts: &BTreeMap<PathBuf, String>,
+    vars: &BTreeMap<PathBuf, BTreeMap<String, String>>,
+) -> (BTreeMap<PathBuf, Vec<Edit>>, Vec<String>) {
     let mut out: BTreeMap<PathBuf, Vec<Edit>> = BTreeMap::new();
     let mut notes = Vec::new();
     for r in results {
@@ -33,7 +41,12 @@ pub fn edits(results: &[BlockResult], texts: &BTreeMap<PathBuf, String>) -> (BTr
             notes.push(format!("{pos}: not updated: the expected output is inside a list or quote"));
             continue;
         };
-        let Some(text) = texts.get(&r.block.file).and_then(|t| t.get(span.clone())) else { continue };
+        let Some(whole) = texts.get(&r.block.file) else { continue };
+        let Some(text) = whole.get(span.clone()) else { continue };
+        if r.output.contains("[cookbook: ") && r.output.contains(" truncated, ") {
+            notes.push(format!("{pos}: not updated: the output was truncated (too large to keep); shorten it, or write the lines that matter with `...` between"));
+            continue;
+        }
         let mut seen = r.output.clone();
         if !seen.is_empty() && !seen.ends_with('\n') {
             seen.push('\n');
@@ -42,8 +55,15 @@ pub fn edits(results: &[BlockResult], texts: &BTreeMap<PathBuf, String>) -> (BTr
             notes.push(format!("{pos}: not updated: the output contains a code fence"));
             continue;
         }
+        let empty = BTreeMap::new();
+        let values = vars.get(&r.block.file).unwrap_or(&empty);
+        let exported = exported_before(&r.block.file, whole, r.block.line);
+        let named: BTreeSet<&str> = placeholder::find(&r.block.code).into_iter().chain(placeholder::find(&exp.text)).map(|(_, n)| n).collect();
+        let back: Vec<(String, String)> =
+            values.iter().filter(|(k, _)| named.contains(k.as_str()) && !exported.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let pattern = |l: &str| placeholder::substitute(l, values, &exported, true).unwrap_or_else(|_| l.to_string());
         let new = match exp.kind {
-            ExpectedKind::Block => seen,
+            ExpectedKind::Block => rewrite::rewrite(text, &pattern, &seen, &back),
             ExpectedKind::Transcript => {
                 let prompt_lines: Vec<&str> = text.split_inclusive('\n').take_while(|l| l.starts_with("$ ") || l.starts_with("> ")).collect();
                 let prompts: String = prompt_lines.concat();
@@ -56,12 +76,27 @@ pub fn edits(results: &[BlockResult], texts: &BTreeMap<PathBuf, String>) -> (BTr
                     notes.push(format!("{pos}: not updated: the output has lines that look like prompts"));
                     continue;
                 }
-                format!("{prompts}{seen}")
+                format!("{prompts}{}", rewrite::rewrite(rest, &pattern, &seen, &back))
             }
         };
+        let new = if text.contains("\r\n") { new.replace('\n', "\r\n") } else { new };
         out.entry(r.block.file.clone()).or_default().push(Edit { span, text: new });
     }
     (out, notes)
+}
+
+/// Names exported by the blocks of `text` above `line`: their placeholders are only
+/// known at run time (`[..]` when matching).
+fn exported_before(file: &Path, text: &str, line: usize) -> BTreeSet<String> {
+    let (blocks, _) = block::extract(&SourceFile::new(file, text), 0);
+    blocks.iter().filter(|b| b.line < line).flat_map(|b| placeholder::exports(&b.code)).collect()
+}
+
+/// Where each block of a page went after an update: old fence line → (new line, new hash).
+pub fn relocate(file: &Path, old: &str, new: &str, body_start: usize) -> BTreeMap<usize, (usize, String)> {
+    let (before, _) = block::extract(&SourceFile::new(file, old), body_start);
+    let (after, _) = block::extract(&SourceFile::new(file, new), body_start);
+    before.iter().zip(&after).map(|(b, a)| (b.line, (a.line, a.hash.clone()))).collect()
 }
 
 /// Applies non-overlapping edits to `text`; overlapping ones are left out.

@@ -42,6 +42,9 @@ pub fn block_line(r: &BlockResult) -> String {
         s.push(' ');
         s.push_str(&r.block.heading);
     }
+    if r.block.attrs.setup {
+        s.push_str(" [setup]");
+    }
     s.push_str(&format!(" ({:.2}s)", r.duration.as_secs_f64()));
     if r.attempts > 1 {
         s.push_str(&format!(" [{} attempts]", r.attempts));
@@ -79,10 +82,15 @@ pub fn problems(report: &RunReport, sources: &BTreeMap<PathBuf, SourceFile>, col
         if let Some(help) = help(o, r) {
             d = d.help(help);
         }
+        if r.block.script != r.block.code && r.fails_run {
+            // Placeholders were substituted: show what the shell was given.
+            let script: String = r.block.script.lines().map(|l| format!("\n  {l}")).collect();
+            d = d.note(format!("ran as (placeholders substituted):{script}"));
+        }
         out.push_str(&d.render(color));
         out.push('\n');
         let detail = match (&r.verdict.diff, o) {
-            (Some(diff), _) => diff.clone(),
+            (Some(diff), _) => mark_diff(diff, color),
             (None, Outcome::Leaked | Outcome::Skipped) => String::new(),
             (None, _) => tail(&r.output, 20),
         };
@@ -92,6 +100,51 @@ pub fn problems(report: &RunReport, sources: &BTreeMap<PathBuf, SourceFile>, col
             out.push('\n');
         }
         out.push('\n');
+    }
+    out
+}
+
+/// The lines of a block's output, indented under its result line (`--show-output`).
+pub fn indented(output: &str) -> String {
+    output.lines().map(|l| format!("\n    {l}")).collect()
+}
+
+/// The outcome word at the start of a result line, coloured for a terminal.
+pub fn paint_word(line: &str) -> String {
+    let word = line.split(' ').next().unwrap_or("");
+    let colour = match word {
+        "PASS" => "32",
+        "FAIL" | "STALE" | "TIMEOUT" => "31",
+        "BLOCKED" | "SKIP" | "LEAKED" => "33",
+        _ => return line.to_string(),
+    };
+    format!("\x1b[{colour}m{word}\x1b[0m{}", &line[word.len()..])
+}
+
+/// A unified diff with whitespace made visible in changed lines (a tab as `→`, a trailing
+/// space as `·`: they look alike otherwise) and, on a terminal, `-` red and `+` green.
+pub fn mark_diff(diff: &str, color: bool) -> String {
+    let mut out = String::new();
+    let mut marked = false;
+    for line in diff.lines() {
+        let changed = (line.starts_with('-') && !line.starts_with("---")) || (line.starts_with('+') && !line.starts_with("+++"));
+        let mut shown = line.to_string();
+        if changed {
+            let body = &line[1..];
+            let kept = body.trim_end_matches(' ');
+            let visible = format!("{}{}{}", &line[..1], kept.replace('\t', "→"), "·".repeat(body.len() - kept.len()));
+            marked |= visible != line;
+            shown = match (color, line.starts_with('-')) {
+                (true, true) => format!("\x1b[31m{visible}\x1b[0m"),
+                (true, false) => format!("\x1b[32m{visible}\x1b[0m"),
+                _ => visible,
+            };
+        }
+        out.push_str(&shown);
+        out.push('\n');
+    }
+    if marked {
+        out.push_str("(→ is a tab, · a trailing space)\n");
     }
     out
 }
@@ -121,4 +174,19 @@ fn tail(text: &str, n: usize) -> String {
         s.push('\n');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_and_whitespace_marks() {
+        assert_eq!(paint_word("PASS    a.md:3"), "\x1b[32mPASS\x1b[0m    a.md:3");
+        assert_eq!(paint_word("FAIL    a.md:3"), "\x1b[31mFAIL\x1b[0m    a.md:3");
+        let diff = "--- expected\n+++ actual\n@@ -1 +1 @@\n-a\tb\n+a    b \n same\n";
+        assert_eq!(mark_diff(diff, false), "--- expected\n+++ actual\n@@ -1 +1 @@\n-a→b\n+a    b·\n same\n(→ is a tab, · a trailing space)\n");
+        assert!(mark_diff(diff, true).contains("\x1b[31m-a→b\x1b[0m\n\x1b[32m+a    b·\x1b[0m"));
+        assert!(!mark_diff("-a\n+b\n", false).contains("→ is a tab"));
+    }
 }
