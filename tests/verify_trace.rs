@@ -41,6 +41,7 @@ fn page(scripts: &[&str]) -> String {
 }
 
 struct Run {
+    #[allow(dead_code)]
     out: Output,
     stdout: String,
     stderr: String,
@@ -224,4 +225,476 @@ fn a_leak_is_charged_to_the_block_that_made_it() {
         docker_out(&["ps", "-aq", "--filter", &format!("name=^{name}$")]),
         Vec::<String>::new()
     );
+}
+
+/// Asserts nothing of the run survived: no labelled resource, no process.
+fn assert_no_trace(run: &Run) {
+    assert_eq!(
+        labelled_by(&run.run_prefix),
+        Vec::<String>::new(),
+        "left behind\n{}",
+        run.context()
+    );
+    assert_eq!(
+        processes_of_run(&run.run_prefix),
+        Vec::<String>::new(),
+        "processes outlived the run\n{}",
+        run.context()
+    );
+}
+
+#[test]
+fn implicit_named_volume_is_removed_and_charged() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("implicit_named_volume_is_removed_and_charged") else {
+        return;
+    };
+    let vol = unique("implicit");
+    let b = book(&[(
+        "vol.md",
+        &page(&[
+            "echo setup",
+            &format!("docker run --rm -v {vol}:/data {IMAGE} touch /data/x"),
+        ]),
+    )]);
+    let run = verify(&b, &[]);
+    assert_eq!(
+        run.outcome("content/vol.md:7"),
+        "leaked",
+        "{}",
+        run.context()
+    );
+    assert!(
+        run.blocks()["content/vol.md:7"]
+            .2
+            .iter()
+            .any(|l| l.contains(&format!("volume {vol}"))),
+        "{}",
+        run.context()
+    );
+    assert_eq!(
+        docker_out(&["volume", "ls", "-q", "--filter", &format!("name=^{vol}$")]),
+        Vec::<String>::new()
+    );
+    assert_no_trace(&run);
+}
+
+#[test]
+fn compose_project_network_and_volumes_are_removed() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("compose_project_network_and_volumes_are_removed") else {
+        return;
+    };
+    // This machine has docker-compose v1 and no `docker compose` plugin.
+    if Command::new("docker-compose")
+        .arg("version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var("COOKBOOK_REQUIRE_DOCKER").as_deref() != Ok("1"),
+            "docker-compose is required"
+        );
+        eprintln!("skipping compose_project_network_and_volumes_are_removed: no docker-compose");
+        return;
+    }
+    let project = unique("compose").replace('-', "");
+    let yml = format!("services:\\n  app:\\n    image: {IMAGE}\\n    command: sleep 600\\n    volumes: [data:/data]\\nvolumes:\\n  data: {{}}\\n");
+    let b = book(&[(
+        "compose.md",
+        &page(&[
+            &format!("printf '{yml}' > docker-compose.yml"),
+            &format!("docker-compose -p {project} up -d 2>/dev/null"),
+        ]),
+    )]);
+    let run = verify(&b, &[]);
+    assert_eq!(
+        run.outcome("content/compose.md:7"),
+        "leaked",
+        "{}",
+        run.context()
+    );
+    let leaked = run.blocks()["content/compose.md:7"].2.join(", ");
+    assert!(
+        leaked.contains(&format!("network {project}_default")),
+        "{leaked}\n{}",
+        run.context()
+    );
+    assert!(
+        leaked.contains(&format!("volume {project}_data")),
+        "{leaked}"
+    );
+    let filter = format!("label=com.docker.compose.project={project}");
+    for kind in [
+        &["ps", "-aq"][..],
+        &["network", "ls", "-q"],
+        &["volume", "ls", "-q"],
+    ] {
+        let mut args = kind.to_vec();
+        args.extend(["--filter", &filter]);
+        assert_eq!(
+            docker_out(&args),
+            Vec::<String>::new(),
+            "left: docker {args:?}"
+        );
+    }
+}
+
+#[test]
+fn images_a_page_makes_are_removed_as_routine() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("images_a_page_makes_are_removed_as_routine") else {
+        return;
+    };
+    let repo = unique("img");
+    let scripts = [
+        format!("printf 'FROM {IMAGE}\\nRUN echo built > /built\\n' > Dockerfile && docker build -q -t {repo}:built . >/dev/null"),
+        format!("docker tag {IMAGE} {repo}:tagged"),
+        format!("c=$(docker create {IMAGE} true) && docker commit $c {repo}:committed >/dev/null && docker rm $c >/dev/null"),
+        format!("docker save {repo}:committed -o c.tar && docker rmi {repo}:committed >/dev/null && docker load -i c.tar >/dev/null"),
+        format!("tar cf empty.tar --files-from /dev/null && docker import empty.tar {repo}:imported >/dev/null"),
+        "printf 'FROM busybox:latest\\nRUN echo untagged > /u\\n' > Dockerfile.2 && docker build -q -f Dockerfile.2 . >/dev/null".to_string(),
+    ];
+    let scripts: Vec<&str> = scripts.iter().map(String::as_str).collect();
+    let b = book(&[("img.md", &page(&scripts))]);
+    let run = verify(&b, &[]);
+    for line in [3, 7, 11, 15, 19, 23] {
+        assert_eq!(
+            run.outcome(&format!("content/img.md:{line}")),
+            "pass",
+            "images are routine, not a leak\n{}",
+            run.context()
+        );
+    }
+    for tag in ["built", "tagged", "committed", "imported"] {
+        assert!(
+            run.notes().contains(&format!("{repo}:{tag}")),
+            "not reported as cleaned: {tag}\n{}",
+            run.notes()
+        );
+    }
+    assert_eq!(
+        docker_out(&["images", "-q", &repo]),
+        Vec::<String>::new(),
+        "{}",
+        run.context()
+    );
+    // The engine is shared: other images may appear meanwhile, so look for this run's own.
+    assert_no_trace(&run);
+    assert_eq!(
+        docker_out(&["images", "-q", IMAGE]).len(),
+        1,
+        "the base image was removed"
+    );
+
+    // --keep-images keeps them for faster reruns.
+    let run = verify(&b, &["--keep-images"]);
+    assert_eq!(run.outcome("content/img.md:3"), "pass", "{}", run.context());
+    let kept = docker_out(&["images", "--format", "{{.Repository}}:{{.Tag}}", &repo]);
+    for img in docker_out(&[
+        "images",
+        "-q",
+        "--no-trunc",
+        "--filter",
+        "label=io.cookbook.verify.page",
+    ])
+    .into_iter()
+    .chain(kept.iter().cloned())
+    {
+        let _ = Command::new("docker").args(["rmi", "-f", &img]).output();
+    }
+    assert_eq!(kept.len(), 4, "{kept:?}");
+}
+
+#[test]
+fn anonymous_volume_after_rm_without_v_is_removed() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("anonymous_volume_after_rm_without_v_is_removed") else {
+        return;
+    };
+    let marks = tempfile::tempdir().unwrap();
+    let file = marks.path().join("vol");
+    let script = format!(
+        "c=$(docker run -d -v /data {IMAGE} sleep 600) && docker inspect -f '{{{{range .Mounts}}}}{{{{.Name}}}}{{{{end}}}}' $c > {} && docker rm -f $c >/dev/null",
+        path_str(&file)
+    );
+    let b = book(&[("anon.md", &page(&[&script]))]);
+    let run = verify(&b, &[]);
+    let vol = std::fs::read_to_string(&file).unwrap().trim().to_string();
+    assert_eq!(vol.len(), 64, "{vol:?}\n{}", run.context());
+    assert_eq!(
+        run.outcome("content/anon.md:3"),
+        "leaked",
+        "{}",
+        run.context()
+    );
+    assert!(
+        run.blocks()["content/anon.md:3"]
+            .2
+            .iter()
+            .any(|l| l.contains(&vol[..12])),
+        "{}",
+        run.context()
+    );
+    assert_eq!(
+        docker_out(&["volume", "ls", "-q", "--filter", &format!("name={vol}")]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn escaped_processes_are_killed_and_reported() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("escaped_processes_are_killed_and_reported") else {
+        return;
+    };
+    let n = 3000 + std::process::id() % 900;
+    let b = book(&[(
+        "escape.md",
+        &page(&[
+            // Waits until the child has left the session (the block's group is killed at its end).
+            &format!("setsid sleep {n}1 >/dev/null 2>&1 </dev/null & until [ \"$(cat /proc/$!/comm)\" = sleep ]; do sleep 0.01; done"),
+            &format!("set -m; sleep {n}2 >/dev/null 2>&1 </dev/null &"),
+            "eval \"$(ssh-agent -s)\" >/dev/null",
+            "echo clean",
+        ]),
+    )]);
+    let run = verify(&b, &[]);
+    let blocks = run.blocks();
+    for (line, name) in [(3, "sleep"), (7, "sleep"), (11, "ssh-agent")] {
+        let pos = format!("content/escape.md:{line}");
+        assert_eq!(blocks[&pos].0, "leaked", "{pos}\n{}", run.context());
+        assert!(
+            blocks[&pos]
+                .2
+                .iter()
+                .any(|l| l.starts_with(&format!("process {name} (pid "))),
+            "{pos}: {:?}",
+            blocks[&pos].2
+        );
+    }
+    assert_eq!(blocks["content/escape.md:15"].0, "pass");
+    assert_no_trace(&run);
+}
+
+#[test]
+fn an_escaped_process_cannot_start_containers_after_its_page() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("an_escaped_process_cannot_start_containers_after_its_page") else {
+        return;
+    };
+    let marks = tempfile::tempdir().unwrap();
+    let go = marks.path().join("go");
+    let script = format!(
+        "setsid sh -c 'touch left; while [ ! -e {go} ]; do sleep 0.05; done; docker run -d {IMAGE} sleep 600' >/dev/null 2>&1 </dev/null & until [ -e left ]; do sleep 0.01; done",
+        go = path_str(&go)
+    );
+    let b = book(&[("late.md", &page(&[&script]))]);
+    let run = verify(&b, &[]);
+    std::fs::write(&go, "").unwrap();
+    assert_eq!(
+        run.outcome("content/late.md:3"),
+        "leaked",
+        "{}",
+        run.context()
+    );
+    assert_no_trace(&run);
+}
+
+#[test]
+fn a_label_in_the_docs_cannot_hide_a_container() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("a_label_in_the_docs_cannot_hide_a_container") else {
+        return;
+    };
+    let name = unique("hide");
+    let b = book(&[(
+        "hide.md",
+        &page(&[&format!("docker run -d --name {name} --label io.cookbook.verify.page=mine --label=io.cookbook.verify.block=x/1/2 {IMAGE} sleep 600 >/dev/null")]),
+    )]);
+    let run = verify(&b, &[]);
+    let left = docker_out(&["ps", "-aq", "--filter", &format!("name=^{name}$")]);
+    let _ = Command::new("docker").args(["rm", "-f", &name]).output();
+    assert_eq!(
+        run.outcome("content/hide.md:3"),
+        "leaked",
+        "{}",
+        run.context()
+    );
+    assert_eq!(left, Vec::<String>::new());
+}
+
+#[test]
+fn what_could_not_be_removed_is_reported_as_not_removed() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("what_could_not_be_removed_is_reported_as_not_removed") else {
+        return;
+    };
+    let net = unique("busy-net");
+    let holder = unique("holder");
+    // The network is the page's; the container holding it was made without the runner's
+    // variables, so it is not the page's and stays, and the network cannot be removed.
+    let script = format!("docker network create {net} >/dev/null && env -u COOKBOOK_VERIFY_PAGE docker run -d --name {holder} --network {net} {IMAGE} sleep 600 >/dev/null");
+    let b = book(&[("busy.md", &page(&[&script]))]);
+    let run = verify(&b, &[]);
+    let _ = Command::new("docker").args(["rm", "-f", &holder]).output();
+    let _ = Command::new("docker")
+        .args(["network", "rm", &net])
+        .output();
+    let (outcome, reason, _) = run.blocks()["content/busy.md:3"].clone();
+    assert_eq!(outcome, "leaked", "{}", run.context());
+    assert!(reason.contains(&format!("network {net}")), "{reason}");
+    assert!(!reason.contains("(removed)"), "{reason}");
+    assert!(reason.contains("could not be removed"), "{reason}");
+}
+
+/// The scratch folders of runs whose ID starts with `run_prefix`.
+fn scratch_of(run_prefix: &str) -> Vec<String> {
+    let prefix = format!("cookbook-verify-{run_prefix}");
+    let mut found: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&prefix))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Starts `cookbook verify` on a page that makes a container, network, volume, image and
+/// an escaped process, then sits in a long block; SIGKILLs it there. Returns its run prefix.
+fn start_and_kill(case: &str) -> String {
+    let name = unique(case);
+    let marks = tempfile::tempdir().unwrap();
+    let started = marks.path().join("started");
+    let make = format!(
+        "docker run -d --name {name} {IMAGE} sleep 600 >/dev/null && docker network create {name} >/dev/null && docker volume create {name} >/dev/null \
+         && printf 'FROM {IMAGE}\\nRUN echo {case} > /x\\n' > Dockerfile && docker build -q . >/dev/null"
+    );
+    let escape = format!("setsid sh -c 'touch left; exec sleep 3011' >/dev/null 2>&1 </dev/null & until [ -e left ]; do sleep 0.01; done; touch {}", path_str(&started));
+    let b = book(&[("killed.md", &page(&[&make, &escape, "sleep 3012"]))]);
+    let mut child = cookbook_cmd(&["verify", "--root", &path_str(b.path())])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let run_prefix = format!("{:x}-", child.id());
+    poll(120, "the run to reach its long block", || {
+        (started.exists()
+            && processes_of_run(&run_prefix)
+                .iter()
+                .any(|p| p.starts_with("sleep 3012")))
+        .then_some(())
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    run_prefix
+}
+
+#[test]
+fn a_killed_run_is_cleaned_by_the_next_run_and_by_clean() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("a_killed_run_is_cleaned_by_the_next_run_and_by_clean") else {
+        return;
+    };
+    // The next ordinary run removes what the killed one left, and says so.
+    let dead = start_and_kill("killed-a");
+    let left = labelled_by(&dead);
+    assert_eq!(left.len(), 4, "container, network, volume, image: {left:?}");
+    assert_eq!(
+        processes_of_run(&dead).len(),
+        3,
+        "the block's shell, its sleep and the escaped sleep: {:?}",
+        processes_of_run(&dead)
+    );
+    assert_eq!(scratch_of(&dead).len(), 1);
+    let next = verify(&book(&[("ok.md", &page(&["echo hi"]))]), &[]);
+    assert_eq!(next.out.status.code(), Some(0), "{}", next.context());
+    let notes = next.notes();
+    for what in [
+        format!("container {}", unique("killed-a")),
+        "process sleep".to_string(),
+        "scratch folder".to_string(),
+        "image ".to_string(),
+    ] {
+        assert!(notes.contains(&what), "{what} not reported: {notes}");
+    }
+    assert_eq!(labelled_by(&dead), Vec::<String>::new());
+    assert_eq!(processes_of_run(&dead), Vec::<String>::new());
+    assert_eq!(scratch_of(&dead), Vec::<String>::new());
+
+    // `cookbook verify --clean` does only that.
+    let dead = start_and_kill("killed-b");
+    let out = cookbook(&["verify", "--clean"]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains(&format!("removed container {}", unique("killed-b"))),
+        "{stdout}"
+    );
+    assert_eq!(labelled_by(&dead), Vec::<String>::new(), "{stdout}");
+    assert_eq!(processes_of_run(&dead), Vec::<String>::new(), "{stdout}");
+    assert_eq!(scratch_of(&dead), Vec::<String>::new(), "{stdout}");
+}
+
+#[test]
+fn parallel_runs_leave_each_other_alone() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("parallel_runs_leave_each_other_alone") else {
+        return;
+    };
+    let name = unique("live");
+    let marks = tempfile::tempdir().unwrap();
+    let go = marks.path().join("go");
+    let a = book(&[(
+        "live.md",
+        &page(&[
+            &format!("docker run -d --name {name} {IMAGE} sleep 600 >/dev/null && docker volume create {name} >/dev/null"),
+            &format!("until [ -e {} ]; do sleep 0.05; done", path_str(&go)),
+            &format!("docker rm -f {name} >/dev/null && docker volume rm {name} >/dev/null"),
+        ]),
+    )]);
+    let root = path_str(a.path());
+    let child = cookbook_cmd(&["verify", "--root", &root])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let live = format!("{:x}-", child.id());
+    // Whatever happens, let run A finish.
+    struct Go(std::path::PathBuf);
+    impl Drop for Go {
+        fn drop(&mut self) {
+            let _ = std::fs::write(&self.0, "");
+        }
+    }
+    let release = Go(go.clone());
+    poll(60, "run A to make its container", || {
+        (labelled_by(&live).len() == 2).then_some(())
+    });
+    // Run B, an ordinary run, and a --clean while A is alive.
+    let b = verify(
+        &book(&[("b.md", &page(&[&format!("docker run --rm {IMAGE} true")]))]),
+        &[],
+    );
+    assert_eq!(b.out.status.code(), Some(0), "{}", b.context());
+    let clean = cookbook(&["verify", "--clean"]);
+    assert!(
+        !text(&clean.stdout).contains(&name),
+        "--clean touched a live run: {}",
+        text(&clean.stdout)
+    );
+    assert!(!b.notes().contains(&name), "{}", b.notes());
+    assert_eq!(labelled_by(&live).len(), 2, "B took A's things");
+    drop(release);
+    let out = child.wait_with_output().unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "A failed: {stdout}{}",
+        text(&out.stderr)
+    );
+    assert!(!stdout.contains("LEAKED"), "{stdout}");
+    assert_eq!(labelled_by(&live), Vec::<String>::new());
 }

@@ -4,6 +4,7 @@ pub mod atomic;
 pub mod browser;
 pub mod docker;
 pub mod interrupt;
+pub mod leftovers;
 pub mod links;
 pub mod live;
 pub mod load;

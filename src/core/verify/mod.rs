@@ -10,4 +10,5 @@ pub mod placeholder;
 pub mod plan;
 pub mod report;
 pub mod result;
+pub mod run_id;
 pub mod update;
