@@ -698,3 +698,143 @@ fn parallel_runs_leave_each_other_alone() {
     assert!(!stdout.contains("LEAKED"), "{stdout}");
     assert_eq!(labelled_by(&live), Vec::<String>::new());
 }
+
+/// IDs of things made before a run, same-named as what the page tries to make.
+struct Preexisting {
+    name: String,
+    container: String,
+    network: String,
+    base: String,
+}
+
+impl Preexisting {
+    fn make(case: &str) -> Preexisting {
+        let name = unique(case);
+        let ok = |args: &[&str]| {
+            let out = Command::new("docker").args(args).output().unwrap();
+            assert!(
+                out.status.success(),
+                "docker {args:?}: {}",
+                text(&out.stderr)
+            );
+            text(&out.stdout).trim().to_string()
+        };
+        let container = ok(&["create", "--name", &name, IMAGE, "true"]);
+        let network = ok(&["network", "create", &name]);
+        ok(&["volume", "create", &name]);
+        ok(&["tag", IMAGE, &format!("{name}:tag")]);
+        let base = ok(&["image", "inspect", "-f", "{{.Id}}", IMAGE]);
+        Preexisting {
+            name,
+            container,
+            network,
+            base,
+        }
+    }
+
+    /// The page's first block: make same-named things, move the tag, add a tag.
+    fn block(&self) -> String {
+        let n = &self.name;
+        format!(
+            "docker create --name {n} {IMAGE} true 2>/dev/null || true; docker network create {n} 2>/dev/null || true; \
+             docker volume create {n} >/dev/null && docker run --rm -v {n}:/d {IMAGE} true && \
+             printf 'FROM {IMAGE}\\nRUN echo moved > /m\\n' > Dockerfile && docker build -q -t {n}:tag . >/dev/null && \
+             docker tag {IMAGE} {n}:tag2 && docker tag {IMAGE} {IMAGE}"
+        )
+    }
+
+    /// Everything is still there, unchanged; then removes it.
+    fn check_and_remove(&self, when: &str) {
+        let n = &self.name;
+        let id = |args: &[&str]| docker_out(args).first().cloned().unwrap_or_default();
+        let container = id(&["inspect", "-f", "{{.Id}}", n]);
+        let network = id(&["network", "inspect", "-f", "{{.Id}}", n]);
+        let volume = id(&["volume", "inspect", "-f", "{{.Name}}", n]);
+        let tag = id(&["image", "inspect", "-f", "{{.Id}}", &format!("{n}:tag")]);
+        let base = id(&["image", "inspect", "-f", "{{.Id}}", IMAGE]);
+        let tag2 = id(&["image", "inspect", "-f", "{{.Id}}", &format!("{n}:tag2")]);
+        let _ = Command::new("docker").args(["rm", "-f", n]).output();
+        let _ = Command::new("docker").args(["network", "rm", n]).output();
+        let _ = Command::new("docker").args(["volume", "rm", n]).output();
+        let _ = Command::new("docker")
+            .args(["rmi", &format!("{n}:tag"), &format!("{n}:tag2")])
+            .output();
+        assert_eq!(
+            container, self.container,
+            "{when}: the container from before"
+        );
+        assert_eq!(network, self.network, "{when}: the network from before");
+        assert_eq!(&volume, n, "{when}: the volume from before");
+        assert_eq!(
+            tag, self.base,
+            "{when}: the tag from before points at its image again"
+        );
+        assert_eq!(base, self.base, "{when}: the image from before");
+        assert_eq!(tag2, "", "{when}: the page's own tag is removed");
+    }
+}
+
+#[test]
+fn preexisting_things_stay_through_every_ending() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("preexisting_things_stay_through_every_ending") else {
+        return;
+    };
+    // Ends that the run sees: a normal end and --fail-fast.
+    for (case, last, args) in [
+        ("pre-normal", "echo done", &[][..]),
+        ("pre-failfast", "false", &["--fail-fast", "--jobs", "1"][..]),
+    ] {
+        let pre = Preexisting::make(case);
+        let b = book(&[
+            ("pre.md", &page(&[&pre.block(), last])),
+            ("more.md", &page(&["echo more"])),
+        ]);
+        let run = verify(&b, args);
+        assert_eq!(
+            run.outcome("content/pre.md:3"),
+            "pass",
+            "{case}\n{}",
+            run.context()
+        );
+        assert_no_trace(&run);
+        pre.check_and_remove(case);
+    }
+    // Signals: Ctrl-C, SIGTERM, and SIGKILL followed by `verify --clean`.
+    for (case, signal) in [
+        ("pre-int", libc::SIGINT),
+        ("pre-term", libc::SIGTERM),
+        ("pre-kill", libc::SIGKILL),
+    ] {
+        let pre = Preexisting::make(case);
+        let marks = tempfile::tempdir().unwrap();
+        let started = marks.path().join("started");
+        let wait = format!("touch {} && sleep 3014", path_str(&started));
+        let b = book(&[("pre.md", &page(&[&pre.block(), &wait]))]);
+        let mut child = cookbook_cmd(&["verify", "--root", &path_str(b.path())])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let prefix = format!("{:x}-", child.id());
+        poll(120, "the long block", || {
+            (started.exists()
+                && processes_of_run(&prefix)
+                    .iter()
+                    .any(|p| p.starts_with("sleep 3014")))
+            .then_some(())
+        });
+        // SAFETY: signalling our own child.
+        unsafe {
+            libc::kill(child.id() as i32, signal);
+        }
+        poll(60, "cookbook to exit", || child.try_wait().unwrap());
+        if signal == libc::SIGKILL {
+            let out = cookbook(&["verify", "--clean"]);
+            assert!(out.status.success(), "{}", text(&out.stderr));
+        }
+        assert_eq!(labelled_by(&prefix), Vec::<String>::new(), "{case}");
+        assert_eq!(processes_of_run(&prefix), Vec::<String>::new(), "{case}");
+        pre.check_and_remove(case);
+    }
+}

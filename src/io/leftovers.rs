@@ -5,9 +5,10 @@
 //! runs that are no longer alive. Never touches what a live run owns. Linux only: where
 //! `/proc` is missing, nothing is found and nothing is judged dead.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
-use crate::core::verify::ledger::{self, Resource, PAGE_LABEL};
+use crate::core::verify::ledger::{self, ImageCleanup, Noted, Resource, PAGE_LABEL};
 use crate::core::verify::run_id::{self, RunId};
 use crate::io::docker::Engine;
 
@@ -132,6 +133,48 @@ fn kill(pid: i32) {
     }
 }
 
+/// Where a run keeps the images from before it, in its scratch folder.
+pub const SNAPSHOT_FILE: &str = "before-images";
+
+/// Carries out an image cleanup: tags from before pointed back first, then new tags and
+/// images removed (never an image still carrying a tag from before). Returns what was
+/// done and what failed, described for the notes.
+pub fn apply_images(engine: &Engine, plan: &ImageCleanup) -> (Vec<String>, Vec<String>) {
+    let mut done = Vec::new();
+    let mut failed = Vec::new();
+    let mut not_back = BTreeSet::new();
+    for (tag, old) in &plan.restore {
+        match engine.tag_image(old, tag) {
+            Ok(()) => done.push(format!(
+                "tag {tag} pointed back at its image from before the run"
+            )),
+            Err(e) => {
+                not_back.insert(tag.clone());
+                failed.push(format!(
+                    "tag {tag} (it existed before the run; could not point it back: {e})"
+                ));
+            }
+        }
+    }
+    for tag in &plan.untag {
+        match engine.remove_image(tag, false) {
+            Ok(()) => done.push(format!("tag {tag}")),
+            Err(e) => failed.push(format!("tag {tag} ({e})")),
+        }
+    }
+    for image in plan
+        .remove
+        .iter()
+        .filter(|i| !i.tags.iter().any(|t| not_back.contains(t)))
+    {
+        match engine.remove_image(&image.id, true) {
+            Ok(()) => done.push(ledger::describe_image(image)),
+            Err(e) => failed.push(format!("{} ({e})", ledger::describe_image(image))),
+        }
+    }
+    (done, failed)
+}
+
 /// Removes what runs that are no longer alive left: their processes, labelled
 /// containers, networks, volumes and images, and scratch folders. Returns what it did.
 pub fn recover(engine: Option<&Engine>, own: RunId) -> Vec<String> {
@@ -146,6 +189,7 @@ pub fn recover(engine: Option<&Engine>, own: RunId) -> Vec<String> {
             run_of(&p.page)
         ));
     }
+    let scratch = dead_scratch(&std::env::temp_dir(), own);
     if let Some(engine) = engine {
         match engine.resources() {
             Ok(listed) => {
@@ -172,58 +216,115 @@ pub fn recover(engine: Option<&Engine>, own: RunId) -> Vec<String> {
                 "cannot list Docker resources to remove what dead runs left: {e}"
             )),
         }
-        if let Ok(images) = engine.images() {
-            for i in images
-                .iter()
-                .filter(|i| i.labels.get(PAGE_LABEL).is_some_and(|t| dead(t)))
-            {
-                let run = run_of(&i.labels[PAGE_LABEL]);
-                notes.push(match engine.remove_image(&i.id, true) {
-                    Ok(()) => format!(
-                        "removed {} left by run {run} (no longer alive)",
-                        ledger::describe_image(i)
-                    ),
-                    Err(e) => format!(
-                        "could not remove {} left by run {run}: {e}",
-                        ledger::describe_image(i)
-                    ),
-                });
-            }
-        }
+        notes.extend(recover_images(engine, &scratch, &dead));
     }
-    notes.extend(remove_dead_scratch(&std::env::temp_dir(), own));
+    for (run, dir) in scratch {
+        notes.push(match std::fs::remove_dir_all(&dir) {
+            Ok(()) => format!(
+                "removed scratch folder {} left by run {run} (no longer alive)",
+                dir.display()
+            ),
+            Err(err) => format!("could not remove scratch folder {}: {err}", dir.display()),
+        });
+    }
     notes
 }
 
-/// Removes the scratch folders of runs that are no longer alive.
-fn remove_dead_scratch(tmp: &Path, own: RunId) -> Vec<String> {
+/// The images dead runs made. With the run's scratch folder still there, exactly as the
+/// run would have at its pages' ends (tags from before pointed back, noted tags removed);
+/// without it, only labelled images with no tag (a tag might have existed before).
+fn recover_images(
+    engine: &Engine,
+    scratch: &[(RunId, PathBuf)],
+    dead: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let Ok(images) = engine.images() else {
+        return vec!["cannot list images to remove what dead runs left".into()];
+    };
     let mut notes = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(tmp)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(run) = run_id::run_of_scratch(&name) else {
+    let mut handled: BTreeSet<String> = BTreeSet::new();
+    for (run, dir) in scratch {
+        let Ok(text) = std::fs::read_to_string(dir.join(SNAPSHOT_FILE)) else {
             continue;
         };
-        if is_alive(run, own) {
+        let (before_ids, before_tags) = ledger::parse_snapshot(&text);
+        let mut pages: Vec<(usize, PathBuf)> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                Some((
+                    e.file_name()
+                        .to_str()?
+                        .strip_prefix("page-")?
+                        .parse()
+                        .ok()?,
+                    e.path(),
+                ))
+            })
+            .collect();
+        pages.sort();
+        let page_tags: Vec<String> = pages.iter().map(|(n, _)| format!("{run}/{n}")).collect();
+        for ((_, page_dir), page_tag) in pages.iter().zip(&page_tags) {
+            let ledger_text =
+                std::fs::read_to_string(page_dir.join("meta").join("ledger")).unwrap_or_default();
+            let noted: Vec<Noted> = ledger::parse_ledger(&ledger_text)
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            let plan =
+                ledger::images_to_clean(&images, page_tag, &noted, &before_ids, &before_tags);
+            handled.extend(plan.remove.iter().map(|i| i.id.clone()));
+            let (done, failed) = apply_images(engine, &plan);
+            notes.extend(
+                done.into_iter()
+                    .map(|d| format!("removed {d} left by run {run} (no longer alive)")),
+            );
+            notes.extend(
+                failed
+                    .into_iter()
+                    .map(|d| format!("could not remove {d} left by run {run}")),
+            );
+        }
+    }
+    for i in images
+        .iter()
+        .filter(|i| !handled.contains(&i.id) && i.labels.get(PAGE_LABEL).is_some_and(|t| dead(t)))
+    {
+        let run = i.labels[PAGE_LABEL]
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        if !i.tags.is_empty() {
+            notes.push(format!("left {} made by run {run} (no longer alive): its tags may have existed before that run", ledger::describe_image(i)));
             continue;
         }
-        notes.push(match std::fs::remove_dir_all(e.path()) {
+        notes.push(match engine.remove_image(&i.id, true) {
             Ok(()) => format!(
-                "removed scratch folder {} left by run {run} (no longer alive)",
-                e.path().display()
+                "removed {} left by run {run} (no longer alive)",
+                ledger::describe_image(i)
             ),
-            Err(err) => format!(
-                "could not remove scratch folder {}: {err}",
-                e.path().display()
+            Err(e) => format!(
+                "could not remove {} left by run {run}: {e}",
+                ledger::describe_image(i)
             ),
         });
     }
     notes
+}
+
+/// The scratch folders of runs that are no longer alive.
+fn dead_scratch(tmp: &Path, own: RunId) -> Vec<(RunId, PathBuf)> {
+    let mut found: Vec<(RunId, PathBuf)> = std::fs::read_dir(tmp)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((run_id::run_of_scratch(e.file_name().to_str()?)?, e.path())))
+        .filter(|(run, _)| !is_alive(*run, own))
+        .collect();
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    found
 }
 
 #[cfg(test)]
@@ -285,7 +386,7 @@ mod tests {
     }
 
     #[test]
-    fn removes_only_dead_runs_scratch() {
+    fn finds_only_dead_runs_scratch() {
         let tmp = tempfile::tempdir().unwrap();
         let own = own_run_id();
         let dead = RunId {
@@ -297,16 +398,10 @@ mod tests {
                 .unwrap();
         }
         std::fs::create_dir_all(tmp.path().join("cookbook-verify-4d2-9f8e7d6c5b.x")).unwrap();
-        let notes = remove_dead_scratch(tmp.path(), own);
-        assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(tmp
-            .path()
-            .join(format!("cookbook-verify-{own}.abc"))
-            .exists());
-        assert!(!tmp
-            .path()
-            .join(format!("cookbook-verify-{dead}.abc"))
-            .exists());
-        assert!(tmp.path().join("cookbook-verify-4d2-9f8e7d6c5b.x").exists());
+        let found = dead_scratch(tmp.path(), own);
+        assert_eq!(
+            found,
+            [(dead, tmp.path().join(format!("cookbook-verify-{dead}.abc")))]
+        );
     }
 }

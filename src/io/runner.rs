@@ -79,7 +79,11 @@ pub fn run(plan: Vec<PagePlan>, engine: Option<&Engine>, settings: &Settings, on
     let before_images = engine.and_then(|e| match e.images() {
         Ok(list) => {
             let tags = list.iter().flat_map(|i| i.tags.iter().map(|t| (t.clone(), i.id.clone()))).collect();
-            Some((list.into_iter().map(|i| i.id).collect(), tags))
+            let ids = list.into_iter().map(|i| i.id).collect();
+            // Kept with the scratch folder: if this run is killed, the next one still
+            // knows which tags existed before it and points them back.
+            let _ = std::fs::write(work.path().join(leftovers::SNAPSHOT_FILE), ledger::snapshot_text(&ids, &tags));
+            Some((ids, tags))
         }
         Err(e) => {
             notes.push(format!("cannot list images, so none will be removed: {e}"));
@@ -411,34 +415,7 @@ fn clean_images(sh: &Shared, page: &PagePlan, page_tag: &str, meta: &Path) {
     if plan.is_empty() {
         return;
     }
-    let mut done = Vec::new();
-    let mut failed = Vec::new();
-    let mut not_back = BTreeSet::new();
-    for (tag, old) in &plan.restore {
-        match engine.tag_image(old, tag) {
-            Ok(()) => done.push(format!("tag {tag} pointed back at its image from before the run")),
-            Err(e) => {
-                not_back.insert(tag.clone());
-                failed.push(format!("tag {tag} (it existed before the run; could not point it back: {e})"));
-            }
-        }
-    }
-    for tag in &plan.untag {
-        match engine.remove_image(tag, false) {
-            Ok(()) => done.push(format!("tag {tag}")),
-            Err(e) => failed.push(format!("tag {tag} ({e})")),
-        }
-    }
-    for image in &plan.remove {
-        // Never remove an image that still carries a tag from before the run.
-        if image.tags.iter().any(|t| not_back.contains(t)) {
-            continue;
-        }
-        match engine.remove_image(&image.id, true) {
-            Ok(()) => done.push(ledger::describe_image(image)),
-            Err(e) => failed.push(format!("{} ({e})", ledger::describe_image(image))),
-        }
-    }
+    let (done, failed) = leftovers::apply_images(engine, &plan);
     let mut notes = sh.notes.lock().unwrap_or_else(|e| e.into_inner());
     if !done.is_empty() {
         notes.push(format!("{}: removed what it built or tagged (--keep-images keeps them): {}", page.file.display(), done.join(", ")));
@@ -484,9 +461,11 @@ fn sweep_run(sh: &Shared) {
                 }
             }
         }
-        if let (false, Ok(images), Some((before_ids, _))) = (sh.settings.keep_images, engine.images(), &sh.before_images) {
+        if let (false, Ok(images), Some((before_ids, before_tags))) = (sh.settings.keep_images, engine.images(), &sh.before_images) {
             let labelled = images.iter().filter(|i| i.labels.get(ledger::PAGE_LABEL).is_some_and(|t| t.starts_with(&prefix)));
-            for i in labelled.filter(|i| !before_ids.contains(&i.id)) {
+            // An image that still carries a tag from before the run keeps it.
+            let untouchable = |i: &&ledger::Image| i.tags.iter().any(|t| before_tags.contains_key(t));
+            for i in labelled.filter(|i| !before_ids.contains(&i.id)).filter(|i| !untouchable(i)) {
                 if engine.remove_image(&i.id, true).is_ok() {
                     found.push(ledger::describe_image(i));
                 }

@@ -134,6 +134,38 @@ pub fn images_to_clean(
     out
 }
 
+/// The images from before a run, as a run keeps them in its scratch folder: `id<TAB>ID`
+/// and `tag<TAB>repo:tag<TAB>ID` lines.
+pub fn snapshot_text(ids: &BTreeSet<String>, tags: &BTreeMap<String, String>) -> String {
+    let mut s = String::new();
+    for id in ids {
+        s.push_str(&format!("id\t{id}\n"));
+    }
+    for (tag, id) in tags {
+        s.push_str(&format!("tag\t{tag}\t{id}\n"));
+    }
+    s
+}
+
+/// Reads [`snapshot_text`] back.
+pub fn parse_snapshot(text: &str) -> (BTreeSet<String>, BTreeMap<String, String>) {
+    let mut ids = BTreeSet::new();
+    let mut tags = BTreeMap::new();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        match f.as_slice() {
+            ["id", id] => {
+                ids.insert(id.to_string());
+            }
+            ["tag", tag, id] => {
+                tags.insert(tag.to_string(), id.to_string());
+            }
+            _ => {}
+        }
+    }
+    (ids, tags)
+}
+
 /// `image repo:tag (3f2a…)` for reports.
 pub fn describe_image(i: &Image) -> String {
     let short: String = i.id.trim_start_matches("sha256:").chars().take(12).collect();
@@ -358,6 +390,7 @@ mod tests {
         assert_eq!(removed, ["sha256:new", "sha256:ld"]);
         assert_eq!(describe_image(&now[1]), "image base:latest x:built (new)");
         assert!(images_to_clean(&now, "r/9", &[], &before_ids, &before_tags).is_empty());
+        assert_eq!(parse_snapshot(&snapshot_text(&before_ids, &before_tags)), (before_ids, before_tags));
     }
 
     #[test]
