@@ -131,6 +131,14 @@ pub struct VerifyArgs {
     /// After the run, run a page's blocks again each time it is saved (Ctrl-C stops)
     #[arg(long)]
     pub watch: bool,
+    /// Keep the images and tags pages build (`docker build -t`, `tag`, `commit`, `load`,
+    /// `import`) instead of removing them at page end, for faster reruns
+    #[arg(long)]
+    pub keep_images: bool,
+    /// Only remove what runs that are no longer alive (killed, crashed) left behind:
+    /// containers, networks, volumes, images, processes, scratch folders; run nothing
+    #[arg(long)]
+    pub clean: bool,
 }
 
 /// Report formats for `cookbook verify --report`.

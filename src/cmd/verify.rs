@@ -22,7 +22,7 @@ use crate::core::verify::result::{rfc3339, BlockResult, RunReport};
 use crate::core::verify::{judge::Outcome, update};
 use crate::exit;
 use crate::io::docker::Engine;
-use crate::io::{atomic, runner, shell};
+use crate::io::{atomic, leftovers, runner, shell};
 
 pub fn run(args: &VerifyArgs) -> i32 {
     if args.watch {
@@ -43,6 +43,9 @@ pub fn run_once(args: &VerifyArgs) -> i32 {
 }
 
 fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
+    if args.clean {
+        return Ok(clean());
+    }
     let color = std::io::stderr().is_terminal();
     let book = match crate::io::load::load_book(&args.root) {
         Ok(b) => b,
@@ -113,6 +116,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         }
     };
     shell::install_sigint_handler();
+    let own = leftovers::own_run_id();
     let settings = runner::Settings {
         shell: cfg.shell.clone(),
         jobs: args.jobs.unwrap_or(cfg.jobs).max(1),
@@ -120,8 +124,10 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         strict: args.strict,
         required,
         caps,
-        run_id: run_id(),
+        run_id: own.to_string(),
+        keep_images: args.keep_images,
     };
+    let recovered = leftovers::recover(engine.as_ref(), own);
     let ran = runner::run(plan, engine.as_ref(), &settings, &on_result);
     if let Some(b) = &bar {
         b.finish_and_clear();
@@ -134,7 +140,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         host_error,
         partition,
         results: ran.results,
-        notes: ran.notes,
+        notes: recovered.into_iter().chain(ran.notes).collect(),
         interrupted: ran.interrupted,
     };
     if args.update && !report.interrupted {
@@ -353,8 +359,18 @@ fn write_reports(args: &VerifyArgs, root: &Path, report: &RunReport, partial: Op
     Ok(())
 }
 
-/// A short ID unique enough to tell this run's labels from another run's.
-fn run_id() -> String {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{:x}-{:x}", std::process::id(), nanos & 0xff_ffff_ffff)
+/// `--clean`: remove what dead runs left (never a live run's things) and say what.
+fn clean() -> i32 {
+    let engine = Engine::connect().and_then(|e| e.preflight().map(|_| e));
+    if let Err(e) = &engine {
+        println!("no Docker engine ({e}): only processes and scratch folders were checked");
+    }
+    let notes = leftovers::recover(engine.as_ref().ok(), leftovers::own_run_id());
+    for n in &notes {
+        println!("{n}");
+    }
+    if notes.is_empty() {
+        println!("nothing left behind by runs that are no longer alive");
+    }
+    exit::OK
 }

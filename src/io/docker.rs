@@ -10,14 +10,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use bollard::query_parameters::{
-    CreateImageOptionsBuilder, ListContainersOptionsBuilder, ListNetworksOptionsBuilder, ListVolumesOptionsBuilder,
-    RemoveContainerOptionsBuilder, RemoveVolumeOptionsBuilder,
+    CreateImageOptionsBuilder, ListContainersOptionsBuilder, ListImagesOptionsBuilder, ListNetworksOptionsBuilder,
+    ListVolumesOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder, RemoveVolumeOptionsBuilder,
+    TagImageOptionsBuilder,
 };
 use bollard::Docker;
 use futures_util::StreamExt;
 
 use crate::core::verify::host::{self, HostFacts};
-use crate::core::verify::ledger::{Kind, Resource};
+use crate::core::verify::ledger::{Image, Kind, Resource};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DockerError {
@@ -158,6 +159,37 @@ impl Engine {
         }
     }
 
+    /// Every local image (intermediate layers too), with its tags and labels.
+    pub fn images(&self) -> Result<Vec<Image>, DockerError> {
+        let list = self
+            .block_on(self.docker.list_images(Some(ListImagesOptionsBuilder::default().all(true).build())))
+            .map_err(self.call_err("listing images"))?;
+        Ok(list
+            .into_iter()
+            .map(|i| Image {
+                id: i.id,
+                tags: i.repo_tags.into_iter().filter(|t| t != "<none>:<none>").collect(),
+                labels: i.labels.into_iter().collect(),
+            })
+            .collect())
+    }
+
+    /// Removes an image or one of its tags (`rmi`); `force` also untags every tag.
+    pub fn remove_image(&self, reference: &str, force: bool) -> Result<(), DockerError> {
+        let opts = RemoveImageOptionsBuilder::default().force(force).build();
+        match self.block_on(self.docker.remove_image(reference, Some(opts), None)) {
+            Err(bollard::errors::Error::DockerResponseServerError { status_code: 404, .. }) => Ok(()),
+            other => other.map(|_| ()).map_err(self.call_err("removing an image")),
+        }
+    }
+
+    /// Points `repo:tag` at image `id` (to restore a tag a page moved).
+    pub fn tag_image(&self, id: &str, reference: &str) -> Result<(), DockerError> {
+        let (repo, tag) = split_reference(reference);
+        let opts = TagImageOptionsBuilder::default().repo(repo).tag(tag).build();
+        self.block_on(self.docker.tag_image(id, Some(opts))).map_err(self.call_err("tagging an image"))
+    }
+
     /// Whether an image (`name:tag`) exists locally.
     pub fn has_image(&self, reference: &str) -> bool {
         self.block_on(self.docker.inspect_image(reference)).is_ok()
@@ -177,6 +209,14 @@ impl Engine {
             r.map_err(self.call_err("importing an image"))?;
         }
         Ok(())
+    }
+}
+
+/// `repo:tag` → (`repo`, `tag`); a colon inside a registry's host:port is not a tag.
+fn split_reference(reference: &str) -> (&str, &str) {
+    match reference.rsplit_once(':') {
+        Some((repo, tag)) if !tag.contains('/') => (repo, tag),
+        _ => (reference, "latest"),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod book_root;
 pub mod browser;
 pub mod docker;
 pub mod interrupt;
+pub mod leftovers;
 pub mod links;
 pub mod live;
 pub mod load;

@@ -3,7 +3,7 @@
 //! page's leftover Docker resources removed and charged to the block that made them.
 //! Judging is `core::verify::judge`; this file only sequences effects.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -12,11 +12,13 @@ use std::time::{Duration, Instant};
 use crate::core::verify::attrs::Need;
 use crate::core::verify::block::VerifyBlock;
 use crate::core::verify::judge::{self, Capabilities, Observed, Outcome, Verdict};
-use crate::core::verify::ledger::{self, Resource};
+use crate::core::verify::ledger::{self, Noted, Resource};
 use crate::core::verify::{placeholder, script_lines};
 use crate::core::verify::plan::PagePlan;
 use crate::core::verify::result::BlockResult;
+use crate::core::verify::run_id::SCRATCH_PREFIX;
 use crate::io::docker::Engine;
+use crate::io::leftovers;
 use crate::io::shell::{self, INTERRUPTED};
 
 /// Cleanup blocks run even after Ctrl-C, but no longer than this.
@@ -30,8 +32,10 @@ pub struct Settings {
     pub strict: bool,
     pub required: BTreeSet<Need>,
     pub caps: Capabilities,
-    /// A short unique ID for this run's labels.
+    /// This run's ID (`core::verify::run_id`), in its labels and scratch folder name.
     pub run_id: String,
+    /// Keep the images pages build or tag (`--keep-images`), for faster reruns.
+    pub keep_images: bool,
 }
 
 /// What the run produced, in plan order.
@@ -45,6 +49,8 @@ struct Shared<'a> {
     settings: &'a Settings,
     engine: Option<&'a Engine>,
     before_run: BTreeSet<String>,
+    /// Image IDs and `repo:tag` → ID from before the run; `None` when they could not be listed.
+    before_images: Option<(BTreeSet<String>, BTreeMap<String, String>)>,
     work: &'a Path,
     shim_dir: Option<PathBuf>,
     stop: AtomicBool,
@@ -53,7 +59,8 @@ struct Shared<'a> {
 
 /// Runs every page of the plan; `on_result` sees each block's result as it is known.
 pub fn run(plan: Vec<PagePlan>, engine: Option<&Engine>, settings: &Settings, on_result: &(dyn Fn(&BlockResult) + Sync)) -> Ran {
-    let work = match tempfile::Builder::new().prefix("cookbook-verify-").tempdir() {
+    // Named for the run, so a later run can tell whether its owner is still alive.
+    let work = match tempfile::Builder::new().prefix(&format!("{SCRATCH_PREFIX}{}.", settings.run_id)).tempdir() {
         Ok(d) => d,
         Err(e) => {
             return Ran { results: Vec::new(), notes: vec![format!("cannot create a scratch directory: {e}")], interrupted: false };
@@ -69,11 +76,26 @@ pub fn run(plan: Vec<PagePlan>, engine: Option<&Engine>, settings: &Settings, on
         None => BTreeSet::new(),
     };
     let engine = engine.filter(|_| notes.is_empty());
+    let before_images = engine.and_then(|e| match e.images() {
+        Ok(list) => {
+            let tags = list.iter().flat_map(|i| i.tags.iter().map(|t| (t.clone(), i.id.clone()))).collect();
+            let ids = list.into_iter().map(|i| i.id).collect();
+            // Kept with the scratch folder: if this run is killed, the next one still
+            // knows which tags existed before it and points them back.
+            let _ = std::fs::write(work.path().join(leftovers::SNAPSHOT_FILE), ledger::snapshot_text(&ids, &tags));
+            Some((ids, tags))
+        }
+        Err(e) => {
+            notes.push(format!("cannot list images, so none will be removed: {e}"));
+            None
+        }
+    });
     let shim_dir = engine.and_then(|_| install_shim(work.path()));
     let shared = Shared {
         settings,
         engine,
         before_run,
+        before_images,
         work: work.path(),
         shim_dir,
         stop: AtomicBool::new(false),
@@ -94,9 +116,9 @@ pub fn run(plan: Vec<PagePlan>, engine: Option<&Engine>, settings: &Settings, on
         }
     });
     let interrupted = INTERRUPTED.load(Ordering::SeqCst);
-    if interrupted {
-        sweep_run(&shared);
-    }
+    // What outlived its page (made by a process after the page ended, or by pages
+    // Ctrl-C stopped) is removed now, whichever page made it.
+    sweep_run(&shared);
     let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
     done.sort_by_key(|(i, _)| *i);
     let mut notes = shared.notes.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -133,6 +155,8 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
     let page_tag = ledger::page_tag(&sh.settings.run_id, page.index);
     let mut env_in: Option<PathBuf> = None;
     let mut page_failed = false;
+    // Compose projects the page started, and the block that started each.
+    let mut projects: BTreeMap<String, usize> = BTreeMap::new();
     let order: Vec<usize> = (0..page.blocks.len())
         .filter(|&i| !page.blocks[i].attrs.cleanup)
         .chain((0..page.blocks.len()).filter(|&i| page.blocks[i].attrs.cleanup))
@@ -162,6 +186,7 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
                 if env_out.exists() {
                     env_in = Some(env_out);
                 }
+                note_compose_projects(sh, block, i, &scratch, &mut projects);
                 r
             }
         };
@@ -175,7 +200,10 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
         }
         results.push(result);
     }
-    charge_leaks(sh, &page_tag, &scratch, &mut results);
+    charge_leaks(sh, &page_tag, &scratch, &meta, &projects, &mut results);
+    if !sh.settings.keep_images {
+        clean_images(sh, &page, &page_tag, &meta);
+    }
     // Report in the page's order: setup and checks first, cleanup last (as run).
     for r in &results {
         on_result(r);
@@ -213,6 +241,7 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         ("COOKBOOK_VERIFY_PAGE".to_string(), ledger::page_tag(&settings.run_id, ctx.page.index)),
         ("COOKBOOK_VERIFY_BLOCK".to_string(), ledger::block_tag(&settings.run_id, ctx.page.index, ctx.index)),
         ("COOKBOOK_SCRATCH".to_string(), ctx.scratch.display().to_string()),
+        ("COOKBOOK_VERIFY_LEDGER".to_string(), ctx.meta.join(LEDGER_FILE).display().to_string()),
     ];
     let script_file = ctx.meta.join(format!("block-{}.sh", ctx.index));
     // An ERR trap records the failing line, told later as the markdown's file:line.
@@ -309,31 +338,107 @@ fn skipped(block: &VerifyBlock, reason: &str) -> BlockResult {
     }
 }
 
-/// Removes what the page left behind and charges it to the block that created it.
-fn charge_leaks(sh: &Shared, page_tag: &str, scratch: &Path, results: &mut [BlockResult]) {
+/// The page's ledger file, where the shim notes what it cannot label.
+const LEDGER_FILE: &str = "ledger";
+
+/// After a block that ran compose: the projects now running from the page's scratch
+/// directory (compose labels their networks and volumes with the project name only).
+fn note_compose_projects(sh: &Shared, block: &VerifyBlock, index: usize, scratch: &Path, projects: &mut BTreeMap<String, usize>) {
     let Some(engine) = sh.engine else { return };
-    let listed = match engine.resources() {
-        Ok(l) => l,
+    if !block.script.contains("compose") {
+        return;
+    }
+    if let Ok(listed) = engine.resources() {
+        for p in ledger::compose_projects_in(&listed, &scratch.display().to_string()) {
+            projects.entry(p).or_insert(index);
+        }
+    }
+}
+
+/// Kills the page's processes that outlived it, removes the Docker resources it left
+/// behind, and charges each to the block that made it.
+fn charge_leaks(sh: &Shared, page_tag: &str, scratch: &Path, meta: &Path, projects: &BTreeMap<String, usize>, results: &mut [BlockResult]) {
+    let last_run = results.iter().rposition(|x| x.attempts > 0 && !x.block.attrs.cleanup).unwrap_or(0);
+    let target_of = |b: Option<usize>, results: &[BlockResult]| b.and_then(|b| find_block(results, b)).unwrap_or(last_run);
+    // (removed, not removed) per result position.
+    let mut charged: BTreeMap<usize, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    for p in leftovers::kill_page_processes(page_tag) {
+        let block = p.block.as_deref().and_then(|b| b.rsplit('/').next()).and_then(|b| b.parse().ok());
+        charged.entry(target_of(block, results)).or_default().0.push(p.describe());
+    }
+    if let Some(engine) = sh.engine {
+        match engine.resources() {
+            Ok(mut listed) => {
+                mark_noted_volumes(&mut listed, page_tag, meta);
+                let left = ledger::left_by_page(&listed, page_tag, &scratch.display().to_string(), projects, &sh.before_run);
+                for r in left {
+                    let block = ledger::block_of(r).or_else(|| ledger::compose_project(r).and_then(|p| projects.get(p).copied()));
+                    let entry = charged.entry(target_of(block, results)).or_default();
+                    if remove(sh, engine, r) {
+                        entry.0.push(r.describe());
+                    } else {
+                        entry.1.push(r.describe());
+                    }
+                }
+            }
+            Err(e) => sh.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("cannot list Docker resources after a page: {e}")),
+        }
+    }
+    for (target, (removed, not_removed)) in charged {
+        let Some(res) = results.get_mut(target) else { continue };
+        res.leaked.extend(removed);
+        res.leaked.extend(not_removed.iter().map(|d| format!("{d}{NOT_REMOVED}")));
+        if matches!(res.verdict.outcome, Outcome::Pass | Outcome::Leaked) {
+            let gone: Vec<String> = res.leaked.iter().filter(|l| !l.ends_with(NOT_REMOVED)).cloned().collect();
+            let kept: Vec<String> = res.leaked.iter().filter_map(|l| l.strip_suffix(NOT_REMOVED)).map(str::to_string).collect();
+            res.verdict = Verdict::new(Outcome::Leaked, ledger::leak_reason(&gone, &kept));
+            res.fails_run = sh.settings.strict;
+        }
+    }
+}
+
+/// Marks a leaked entry verify could not remove.
+const NOT_REMOVED: &str = " (not removed)";
+
+/// Anonymous volumes the shim noted (they outlived `docker rm` without `-v`) get the
+/// page's labels in this listing, so they are the page's like anything it labelled.
+fn mark_noted_volumes(listed: &mut [Resource], page_tag: &str, meta: &Path) {
+    let noted = ledger::parse_ledger(&std::fs::read_to_string(meta.join(LEDGER_FILE)).unwrap_or_default());
+    for (n, block) in noted {
+        let Noted::Volume(name) = n else { continue };
+        for r in listed.iter_mut().filter(|r| r.kind == ledger::Kind::Volume && r.id == name && !r.labels.contains_key(ledger::PAGE_LABEL)) {
+            r.labels.insert(ledger::PAGE_LABEL.to_string(), page_tag.to_string());
+            if let Some(b) = block {
+                r.labels.insert(ledger::BLOCK_LABEL.to_string(), format!("{page_tag}/{b}"));
+            }
+        }
+    }
+}
+
+/// Removes the images and tags the page made (routine, not a leak), points tags that
+/// existed before back at their image, and says so in the run's notes.
+fn clean_images(sh: &Shared, page: &PagePlan, page_tag: &str, meta: &Path) {
+    let (Some(engine), Some((before_ids, before_tags))) = (sh.engine, &sh.before_images) else { return };
+    let noted: Vec<Noted> =
+        ledger::parse_ledger(&std::fs::read_to_string(meta.join(LEDGER_FILE)).unwrap_or_default()).into_iter().map(|(n, _)| n).collect();
+    let now = match engine.images() {
+        Ok(i) => i,
         Err(e) => {
-            sh.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("cannot list Docker resources after a page: {e}"));
+            sh.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("cannot list images after a page: {e}"));
             return;
         }
     };
-    let left = ledger::left_by_page(&listed, page_tag, &scratch.display().to_string(), &sh.before_run);
-    for r in left {
-        let removed = remove(sh, engine, r);
-        let last_run = results.iter().rposition(|x| x.attempts > 0 && !x.block.attrs.cleanup).unwrap_or(0);
-        let target = ledger::block_of(r).and_then(|b| find_block(results, b)).unwrap_or(last_run);
-        if let Some(res) = results.get_mut(target) {
-            let what = if removed { r.describe() } else { format!("{} (could not remove it)", r.describe()) };
-            res.leaked.push(what);
-            if res.verdict.outcome == Outcome::Pass {
-                res.verdict = Verdict::new(Outcome::Leaked, format!("passed, but left {} behind (removed)", res.leaked.join(", ")));
-                res.fails_run = sh.settings.strict;
-            } else if res.verdict.outcome == Outcome::Leaked {
-                res.verdict.reason = format!("passed, but left {} behind (removed)", res.leaked.join(", "));
-            }
-        }
+    let plan = ledger::images_to_clean(&now, page_tag, &noted, before_ids, before_tags);
+    if plan.is_empty() {
+        return;
+    }
+    let (done, failed) = leftovers::apply_images(engine, &plan);
+    let mut notes = sh.notes.lock().unwrap_or_else(|e| e.into_inner());
+    if !done.is_empty() {
+        notes.push(format!("{}: removed what it built or tagged (--keep-images keeps them): {}", page.file.display(), done.join(", ")));
+    }
+    if !failed.is_empty() {
+        notes.push(format!("{}: could not remove {}", page.file.display(), failed.join(", ")));
     }
 }
 
@@ -355,13 +460,37 @@ fn remove(sh: &Shared, engine: &Engine, r: &Resource) -> bool {
     }
 }
 
-/// After Ctrl-C: remove everything this run's labels mark, whichever page made it.
+/// At the end of the run: remove whatever this run's labels still mark, whichever page
+/// made it (pages Ctrl-C stopped; a process that outlived its page), and its processes.
 fn sweep_run(sh: &Shared) {
-    let Some(engine) = sh.engine else { return };
-    if let Ok(listed) = engine.resources() {
-        for r in ledger::left_by_run(&listed, &sh.settings.run_id, &sh.before_run) {
-            remove(sh, engine, r);
+    let run = &sh.settings.run_id;
+    let prefix = format!("{run}/");
+    let mut found = Vec::new();
+    for p in leftovers::marked_processes().into_iter().filter(|p| p.page.starts_with(&prefix)) {
+        leftovers::kill_page_processes(&p.page);
+        found.push(p.describe());
+    }
+    if let Some(engine) = sh.engine {
+        if let Ok(listed) = engine.resources() {
+            for r in ledger::left_by_run(&listed, run, &sh.before_run) {
+                if remove(sh, engine, r) {
+                    found.push(r.describe());
+                }
+            }
         }
+        if let (false, Ok(images), Some((before_ids, before_tags))) = (sh.settings.keep_images, engine.images(), &sh.before_images) {
+            let labelled = images.iter().filter(|i| i.labels.get(ledger::PAGE_LABEL).is_some_and(|t| t.starts_with(&prefix)));
+            // An image that still carries a tag from before the run keeps it.
+            let untouchable = |i: &&ledger::Image| i.tags.iter().any(|t| before_tags.contains_key(t));
+            for i in labelled.filter(|i| !before_ids.contains(&i.id)).filter(|i| !untouchable(i)) {
+                if engine.remove_image(&i.id, true).is_ok() {
+                    found.push(ledger::describe_image(i));
+                }
+            }
+        }
+    }
+    if !found.is_empty() {
+        sh.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("removed what outlived its page: {}", found.join(", ")));
     }
 }
 

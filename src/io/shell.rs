@@ -17,6 +17,9 @@ pub const CAP: usize = 1 << 20;
 /// How long a process group gets between SIGTERM and SIGKILL.
 const GRACE: Duration = Duration::from_millis(500);
 
+/// Variables the runner sets for each block; never carried from one block to the next.
+pub const RUNNER_PREFIX: &str = "COOKBOOK_";
+
 /// Set from the SIGINT handler; every running block watches it.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -157,6 +160,11 @@ fn wrap(req: &Request) -> String {
     let mut s = String::new();
     if let Some(env_in) = req.env_in {
         s.push_str(&format!(". {} >/dev/null 2>&1\n", quote(env_in)));
+        // The runner's own variables are never carried: an earlier block's tag would
+        // charge what this block makes to that block.
+        for (k, v) in req.env.iter().filter(|(k, _)| k.starts_with(RUNNER_PREFIX)) {
+            s.push_str(&format!("export {k}={}\n", quote(Path::new(v))));
+        }
     }
     s.push_str(&format!("trap 'export -p > {} 2>/dev/null' EXIT\nset -e\n", quote(req.env_out)));
     s.push_str(req.script);
@@ -306,5 +314,30 @@ mod tests {
         req.env_in = Some(&e1);
         req.env_out = &e2;
         assert_eq!(run(&req).unwrap().stdout, "hi there/unset\n");
+    }
+
+    #[test]
+    fn runner_variables_are_not_carried() {
+        let dir = tempfile::tempdir().unwrap();
+        let (e1, e2, s) = (dir.path().join("e1"), dir.path().join("e2"), dir.path().join("s.sh"));
+        let first = [("COOKBOOK_VERIFY_BLOCK".to_string(), "r/0/0".to_string())];
+        let mut req = Request {
+            shell: "bash",
+            script: "export MINE=kept",
+            cwd: dir.path(),
+            env_in: None,
+            env_out: &e1,
+            script_file: &s,
+            env: &first,
+            timeout: Duration::from_secs(10),
+            interruptible: true,
+        };
+        run(&req).unwrap();
+        let second = [("COOKBOOK_VERIFY_BLOCK".to_string(), "r/0/1".to_string())];
+        req.script = "echo \"$COOKBOOK_VERIFY_BLOCK $MINE\"";
+        req.env = &second;
+        req.env_in = Some(&e1);
+        req.env_out = &e2;
+        assert_eq!(run(&req).unwrap().stdout, "r/0/1 kept\n");
     }
 }

@@ -11,6 +11,7 @@ pub mod plan;
 pub mod report;
 pub mod result;
 pub mod rewrite;
+pub mod run_id;
 pub mod script_lines;
 pub mod select;
 pub mod update;
