@@ -51,11 +51,27 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         book.pages.iter().map(|p| (p.source.path.clone(), p.source.clone())).collect();
     let filters: Vec<Filter> = args.filters.iter().map(|f| Filter::parse(f)).collect();
     let plan = plan::select(pages, &filters, partition);
+    if plan.is_empty() && !filters.is_empty() {
+        let names: Vec<String> = args.filters.iter().map(|f| format!("`{f}`")).collect();
+        eprintln!(
+            "error: no verify block matches {}\n  = help: a FILTER is a page path (`content/gpu.md`, `gpu/`), `file:line`, \
+             or part of a block's heading; `cookbook verify --list` shows every block",
+            names.join(" or ")
+        );
+        return Ok(exit::USAGE);
+    }
     if args.list {
         print!("{}", list(&plan));
         return Ok(exit::OK);
     }
 
+    if let Err(why) = shell::probe(&cfg.shell) {
+        let d = Diagnostic::error("verify-env", format!("the shell `{}` cannot run verify blocks", cfg.shell))
+            .note(why)
+            .help("set `shell` under [verify] in book.toml to an installed shell (bash is the default), or install it");
+        eprintln!("{}", d.render(color));
+        return Ok(exit::ENVIRONMENT);
+    }
     let started_at = rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
     let clock = Instant::now();
     let (engine, host, host_error) = match Engine::connect().and_then(|e| e.preflight().map(|h| (e, h))) {

@@ -20,6 +20,7 @@ pub mod preview;
 pub mod proof;
 pub mod render;
 pub mod scaffold;
+pub mod script;
 pub mod search;
 pub mod slug;
 pub mod source;

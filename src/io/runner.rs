@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::core::verify::attrs::Need;
+use crate::core::verify::attrs::{Need, OutputStream};
 use crate::core::verify::block::VerifyBlock;
 use crate::core::verify::judge::{self, Capabilities, Observed, Outcome, Verdict};
 use crate::core::verify::ledger::{self, Resource};
@@ -231,6 +231,7 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             env: &env,
             timeout,
             interruptible: !block.attrs.cleanup,
+            one_pipe: !matches!(block.attrs.output, OutputStream::Stdout | OutputStream::Stderr),
         };
         let f = match shell::run(&req) {
             Ok(f) => f,
@@ -253,8 +254,8 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             continue;
         }
         let output = match block.attrs.output {
-            crate::core::verify::attrs::OutputStream::Stdout => seen.stdout,
-            crate::core::verify::attrs::OutputStream::Stderr => seen.stderr,
+            OutputStream::Stdout => seen.stdout,
+            OutputStream::Stderr => seen.stderr,
             _ => seen.merged,
         };
         return finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);

@@ -1,5 +1,5 @@
 //! Runs one block's script with the shell in a process group of its own: stdin closed,
-//! stdout and stderr captured separately and merged in arrival order, each capped, the
+//! stdout and stderr captured through one pipe (their written order) or two, each capped, the
 //! whole group killed on timeout, on Ctrl-C, and when the script ends (background jobs
 //! do not outlive their block). Exported variables are saved for the next block.
 //! Deciding what the result means is `core::verify::judge`'s job.
@@ -36,6 +36,9 @@ pub struct Request<'a> {
     pub timeout: Duration,
     /// Whether Ctrl-C stops this block (cleanup blocks run on regardless).
     pub interruptible: bool,
+    /// One pipe for stdout and stderr, so their order is the order they were written (as
+    /// a terminal shows them); `stdout` then holds both and `stderr` is empty.
+    pub one_pipe: bool,
 }
 
 /// What a block did.
@@ -75,20 +78,32 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
         .map_err(|source| ShellError::Write { path: req.script_file.to_path_buf(), source })?;
     let started = Instant::now();
     let mut cmd = Command::new(req.shell);
-    cmd.arg(req.script_file)
-        .current_dir(req.cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+    cmd.arg(req.script_file).current_dir(req.cwd).stdin(Stdio::null()).process_group(0);
+    let mut one_pipe = None;
+    if req.one_pipe {
+        let spawn_error = |source| ShellError::Spawn { shell: req.shell.to_string(), source };
+        let (reader, writer) = pipe().map_err(spawn_error)?;
+        let writer2 = writer.try_clone().map_err(spawn_error)?;
+        cmd.stdout(Stdio::from(writer)).stderr(Stdio::from(writer2));
+        one_pipe = Some(reader);
+    } else {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    }
     for (k, v) in req.env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().map_err(|source| ShellError::Spawn { shell: req.shell.to_string(), source })?;
+    let spawned = cmd.spawn();
+    // Our copies of the pipe's write end must go, or the reader never sees its end.
+    drop(cmd);
+    let mut child = spawned.map_err(|source| ShellError::Spawn { shell: req.shell.to_string(), source })?;
     let pgid = child.id() as i32;
     let capture = Arc::new(Mutex::new(Capture::default()));
     let (done_tx, done_rx) = mpsc::channel::<()>();
     let mut readers = 0;
+    if let Some(both) = one_pipe {
+        spawn_reader(both, false, capture.clone(), done_tx.clone());
+        readers += 1;
+    }
     if let Some(out) = child.stdout.take() {
         spawn_reader(out, false, capture.clone(), done_tx.clone());
         readers += 1;
@@ -151,19 +166,63 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
     })
 }
 
-/// The script as run: earlier exports restored, exports saved on any exit, `set -e` so a
-/// failing command fails the block (as a reader following the docs would stop there).
+/// The script as run: earlier exports restored, `set -eo pipefail` so a failing command
+/// (anywhere in a pipeline) fails the block, as a reader following the docs would stop
+/// there, and exports saved on any exit. Under bash, a block's own `trap … EXIT` is chained
+/// after the saving rather than replacing it (subshells keep the plain builtin).
 fn wrap(req: &Request) -> String {
     let mut s = String::new();
     if let Some(env_in) = req.env_in {
         s.push_str(&format!(". {} >/dev/null 2>&1\n", quote(env_in)));
     }
-    s.push_str(&format!("trap 'export -p > {} 2>/dev/null' EXIT\nset -e\n", quote(req.env_out)));
+    s.push_str(&format!("__cookbook_env_out={}\n", quote(req.env_out)));
+    s.push_str("__cookbook_save() { export -p > \"$__cookbook_env_out\" 2>/dev/null; }\n");
+    s.push_str(&format!("if [ -n \"${{BASH_VERSION:-}}\" ]; then eval '{CHAIN_EXIT_TRAPS}'; else trap __cookbook_save EXIT; fi\n"));
+    s.push_str("set -e\n(set -o pipefail) 2>/dev/null && set -o pipefail\n");
     s.push_str(req.script);
     if !req.script.ends_with('\n') {
         s.push('\n');
     }
     s
+}
+
+/// Bash only (inside `eval '…'`, so no single quotes): `trap CMD EXIT` in the block's own
+/// shell records CMD, run after the exports are saved; every other use is the builtin.
+const CHAIN_EXIT_TRAPS: &str = r#"
+__cookbook_user_exit=
+__cookbook_exit() {
+  local __cookbook_rc=$?
+  __cookbook_save
+  if [ -n "$__cookbook_user_exit" ]; then (exit $__cookbook_rc); eval "$__cookbook_user_exit"; __cookbook_save; fi
+}
+builtin trap __cookbook_exit EXIT
+trap() {
+  if [ "$BASHPID" != "$$" ]; then builtin trap "$@"; return; fi
+  local __a=("$@")
+  if [ "${__a[0]-}" = "--" ]; then __a=("${__a[@]:1}"); fi
+  case "${__a[0]-}" in -?*) builtin trap "$@"; return ;; esac
+  if [ ${#__a[@]} -lt 2 ]; then builtin trap "$@"; return; fi
+  local __cmd=${__a[0]} __s __rest=()
+  for __s in "${__a[@]:1}"; do
+    case "$__s" in
+      EXIT|exit|0|SIGEXIT) if [ "$__cmd" = "-" ]; then __cookbook_user_exit=; else __cookbook_user_exit=$__cmd; fi ;;
+      *) __rest+=("$__s") ;;
+    esac
+  done
+  if [ ${#__rest[@]} -gt 0 ]; then builtin trap -- "$__cmd" "${__rest[@]}"; fi
+}
+"#;
+
+/// A pipe whose ends close on exec (the child gets only the copies `Command` hands it).
+fn pipe() -> std::io::Result<(std::fs::File, std::os::fd::OwnedFd)> {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2(2) writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created and are owned by nothing else.
+    unsafe { Ok((std::fs::File::from_raw_fd(fds[0]), std::os::fd::OwnedFd::from_raw_fd(fds[1]))) }
 }
 
 fn quote(p: &Path) -> String {
@@ -202,6 +261,32 @@ fn text(bytes: &[u8], dropped: usize, what: &str) -> String {
         s.push_str(&format!("[cookbook: {what} truncated, {dropped} more bytes not kept]\n"));
     }
     s
+}
+
+/// Checks that `shell` starts and runs a script, before any block is run: a misspelt
+/// `[verify] shell` or a runner without bash must stop the run, not block every block.
+pub fn probe(shell: &str) -> Result<(), String> {
+    let mut child = Command::new(shell)
+        .args(["-c", "set -e; exit 0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start `{shell}`: {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("`{shell} -c 'exit 0'` did not succeed ({status})")),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("`{shell} -c 'exit 0'` did not finish within 10s"));
+            }
+            Err(e) => return Err(format!("waiting for `{shell}`: {e}")),
+        }
+    }
 }
 
 /// Signals a whole process group; a group already gone is fine.
@@ -250,6 +335,7 @@ mod tests {
             env: &[],
             timeout,
             interruptible: true,
+            one_pipe: false,
         };
         (run(&req).unwrap(), dir)
     }
@@ -300,6 +386,7 @@ mod tests {
             env: &[],
             timeout: Duration::from_secs(10),
             interruptible: true,
+            one_pipe: false,
         };
         run(&req).unwrap();
         req.script = "echo \"$GREETING/${NOT_EXPORTED:-unset}\"";
