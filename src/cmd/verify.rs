@@ -61,7 +61,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         return Ok(exit::USAGE);
     }
     if args.list {
-        print!("{}", list(&plan));
+        out(&list(&plan));
         return Ok(exit::OK);
     }
 
@@ -83,7 +83,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         if format == ReportFormat::Json {
             eprintln!("{line}");
         } else {
-            println!("{line}");
+            out(&format!("{line}\n"));
         }
     };
     match (&host, &host_error) {
@@ -106,10 +106,13 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
             None => say(&line),
         }
     };
-    shell::install_sigint_handler();
+    if let Err(e) = crate::io::interrupt::on_stop_signals() {
+        eprintln!("warning: cannot handle Ctrl-C ({e}); it will stop the run without cleanup");
+    }
     let settings = runner::Settings {
         shell: cfg.shell.clone(),
-        jobs: args.jobs.unwrap_or(cfg.jobs).max(1),
+        // More workers than pages would only wait: cap (`--jobs 18446744073709551615`).
+        jobs: args.jobs.unwrap_or(cfg.jobs).clamp(1, plan.len().max(1)),
         fail_fast: args.fail_fast,
         strict: args.strict,
         required,
@@ -180,18 +183,31 @@ fn progress_bar(plan: &[PagePlan], format: ReportFormat) -> Option<indicatif::Pr
 
 fn print_report(format: ReportFormat, report: &RunReport, sources: &BTreeMap<PathBuf, crate::core::source::SourceFile>, color: bool) {
     match format {
-        ReportFormat::Human => print!("{}", human::problems(report, sources, color)),
+        ReportFormat::Human => out(&human::problems(report, sources, color)),
         ReportFormat::Github => {
-            print!("{}", human::problems(report, sources, false));
-            print!("{}", github::render(report));
+            // Output quoted in the problems must not become workflow commands.
+            let token = format!("cookbook-{}", run_id().replace('-', ""));
+            out(&github::inert(&human::problems(report, sources, false), &token));
+            out(&github::render(report));
         }
-        ReportFormat::Json => print!("{}", json::render(report)),
+        ReportFormat::Json => out(&json::render(report)),
     }
+}
+
+/// Writes to stdout; a closed stdout (`cookbook verify | head -1`) stops the printing,
+/// not the run: blocks still run, cleanup still happens, the reports are still written.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
 fn exit_code(report: &RunReport) -> i32 {
     if report.interrupted {
-        exit::INTERRUPTED
+        match crate::io::interrupt::stopped_by() {
+            Some(libc::SIGTERM) => exit::TERMINATED,
+            _ => exit::INTERRUPTED,
+        }
     } else if report.results.iter().any(|r| r.fails_run) {
         exit::FAILURE
     } else {

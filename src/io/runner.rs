@@ -131,6 +131,7 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
     let page_tag = ledger::page_tag(&sh.settings.run_id, page.index);
     let mut env_in: Option<PathBuf> = None;
     let mut page_failed = false;
+    let mut started = false;
     let order: Vec<usize> = (0..page.blocks.len())
         .filter(|&i| !page.blocks[i].attrs.cleanup)
         .chain((0..page.blocks.len()).filter(|&i| page.blocks[i].attrs.cleanup))
@@ -138,7 +139,11 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
     for i in order {
         let block = &page.blocks[i];
         let cleanup = block.attrs.cleanup;
-        let not_run = if cleanup {
+        let not_run = if cleanup && !started {
+            // Nothing of the page ran (skipped, or never reached after --fail-fast or
+            // Ctrl-C): there is nothing to clean up.
+            Some("not run: nothing of its page ran, so there is nothing to clean up")
+        } else if cleanup {
             None
         } else if INTERRUPTED.load(Ordering::SeqCst) {
             Some("not run: interrupted (Ctrl-C)")
@@ -157,6 +162,7 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
                 let env_out = meta.join(format!("env-{i}"));
                 let ctx = BlockCtx { sh, page: &page, index: i, scratch: &scratch, meta: &meta, env_in: env_in.as_deref(), env_out: &env_out };
                 let r = run_block(&ctx);
+                started |= r.attempts > 0;
                 if env_out.exists() {
                     env_in = Some(env_out);
                 }

@@ -8,17 +8,19 @@ use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::io::interrupt;
 
 /// Bytes kept per stream; the rest is counted and dropped with a note.
 pub const CAP: usize = 1 << 20;
 /// How long a process group gets between SIGTERM and SIGKILL.
 const GRACE: Duration = Duration::from_millis(500);
 
-/// Set from the SIGINT handler; every running block watches it.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Set by the first SIGINT or SIGTERM (see `io::interrupt`); every running block watches it.
+pub use crate::io::interrupt::INTERRUPTED;
 
 /// What to run and how.
 #[derive(Debug, Clone)]
@@ -113,25 +115,31 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
         readers += 1;
     }
     drop(done_tx);
-    let (wait_tx, wait_rx) = mpsc::channel();
+    let tracked = interrupt::track(pgid);
+    // The waiter learns that the shell exited without reaping it: until it is reaped, its
+    // process group ID cannot be reused, so the `killpg`s below hit only this block.
+    let (wait_tx, wait_rx) = mpsc::channel::<()>();
+    let pid = child.id();
     std::thread::spawn(move || {
-        let _ = wait_tx.send(child.wait());
+        if wait_exited(pid) {
+            let _ = wait_tx.send(());
+        }
     });
-    let deadline = started + req.timeout;
+    // A timeout too large for the clock means no deadline, not a panic.
+    let deadline = started.checked_add(req.timeout);
     let mut timed_out = false;
     let mut interrupted = false;
-    let status = loop {
-        let now = Instant::now();
-        let slice = deadline.saturating_duration_since(now).min(Duration::from_millis(50));
+    let exited = loop {
+        let slice = deadline.map_or(Duration::from_millis(50), |d| d.saturating_duration_since(Instant::now()).min(Duration::from_millis(50)));
         match wait_rx.recv_timeout(slice) {
-            Ok(status) => break status.ok(),
-            Err(mpsc::RecvTimeoutError::Disconnected) => break None,
+            Ok(()) => break true,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break false,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         let stop = if req.interruptible && INTERRUPTED.load(Ordering::SeqCst) {
             interrupted = true;
             true
-        } else if Instant::now() >= deadline {
+        } else if deadline.is_some_and(|d| Instant::now() >= d) {
             timed_out = true;
             true
         } else {
@@ -139,13 +147,16 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
         };
         if stop {
             kill_group(pgid, libc::SIGTERM);
-            let status = wait_rx.recv_timeout(GRACE).ok().and_then(Result::ok);
+            let exited = wait_rx.recv_timeout(GRACE).is_ok();
             kill_group(pgid, libc::SIGKILL);
-            break status.or_else(|| wait_rx.recv_timeout(GRACE).ok().and_then(Result::ok));
+            break exited || wait_rx.recv_timeout(GRACE).is_ok();
         }
     };
-    // Whatever the script left running in its group goes with it.
+    // Whatever the script left running in its group goes with it (the leader is not
+    // reaped yet), then the leader is reaped.
     kill_group(pgid, libc::SIGKILL);
+    let status = if exited { child.wait().ok() } else { child.try_wait().ok().flatten() };
+    drop(tracked);
     // A process that left the group may still hold the pipes: wait a little, not forever.
     let drain_deadline = Instant::now() + Duration::from_secs(2);
     for _ in 0..readers {
@@ -289,6 +300,24 @@ pub fn probe(shell: &str) -> Result<(), String> {
     }
 }
 
+/// Blocks until process `pid` has exited, leaving it unreaped (`waitid` with `WNOWAIT`).
+fn wait_exited(pid: u32) -> bool {
+    loop {
+        // SAFETY: waitid fills the zeroed siginfo it is given; WNOWAIT leaves the child
+        // for `Child::wait` to reap.
+        let rc = unsafe {
+            let mut info: libc::siginfo_t = std::mem::zeroed();
+            libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT)
+        };
+        if rc == 0 {
+            return true;
+        }
+        if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return false;
+        }
+    }
+}
+
 /// Signals a whole process group; a group already gone is fine.
 pub fn kill_group(pgid: i32, signal: i32) {
     if pgid > 1 {
@@ -296,24 +325,6 @@ pub fn kill_group(pgid: i32, signal: i32) {
         unsafe {
             libc::killpg(pgid, signal);
         }
-    }
-}
-
-/// Installs a SIGINT handler that only sets [`INTERRUPTED`] (async-signal-safe); the
-/// runner then stops launching blocks, kills running groups and cleans up.
-pub fn install_sigint_handler() {
-    extern "C" fn on_sigint(_: libc::c_int) {
-        INTERRUPTED.store(true, Ordering::SeqCst);
-    }
-    // SAFETY: the handler only stores to an atomic; sigaction is given a zeroed,
-    // then filled, struct as the C API expects.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as usize;
-        libc::sigemptyset(&mut sa.sa_mask);
-        sa.sa_flags = libc::SA_RESTART;
-        libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
-        libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
     }
 }
 

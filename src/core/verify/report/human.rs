@@ -48,7 +48,21 @@ pub fn block_line(r: &BlockResult) -> String {
     }
     if r.verdict.outcome != Outcome::Pass {
         s.push_str(": ");
-        s.push_str(&r.verdict.reason);
+        s.push_str(&shown(&r.verdict.reason).replace('\n', " "));
+    }
+    s
+}
+
+/// Text from a block's output made safe to print: control characters other than newline
+/// and tab (terminal escape sequences, `\r` overwrites, bells) become visible `\x1b`.
+pub fn shown(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            s.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            s.push(c);
+        }
     }
     s
 }
@@ -70,7 +84,8 @@ pub fn problems(report: &RunReport, sources: &BTreeMap<PathBuf, SourceFile>, col
             Outcome::Blocked => "verify-blocked",
             _ => "verify-skipped",
         };
-        let mut d = if r.fails_run { Diagnostic::error(code, r.verdict.reason.clone()) } else { Diagnostic::warning(code, r.verdict.reason.clone()) };
+        let reason = shown(&r.verdict.reason);
+        let mut d = if r.fails_run { Diagnostic::error(code, reason) } else { Diagnostic::warning(code, reason) };
         d = match sources.get(&r.block.file) {
             Some(src) => d.at_line(src, r.block.line),
             None => d.in_file(&r.block.file),
@@ -86,7 +101,7 @@ pub fn problems(report: &RunReport, sources: &BTreeMap<PathBuf, SourceFile>, col
             (None, Outcome::Leaked | Outcome::Skipped) => String::new(),
             (None, _) => tail(&r.output, 20),
         };
-        for line in detail.lines() {
+        for line in shown(&detail).lines() {
             out.push_str("    ");
             out.push_str(line);
             out.push('\n');
@@ -121,4 +136,14 @@ fn tail(text: &str, n: usize) -> String {
         s.push('\n');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_cannot_drive_the_terminal() {
+        assert_eq!(shown("a\u{1b}[2Jb\r\tc\n\u{7}"), "a\\x1b[2Jb\\x0d\tc\n\\x07");
+    }
 }
