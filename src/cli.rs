@@ -10,7 +10,9 @@ Exit codes:
   0  all good
   1  a build error, a check finding, or a verify failure (fail, stale, timeout)
   2  a usage or config error
-  3  the environment cannot run what was required (no Docker engine, --require gpu without a GPU)";
+  3  the environment cannot run what was required (no Docker engine, --require gpu without a GPU)
+  130  stopped by Ctrl-C (SIGINT) after cleanup; a second Ctrl-C stops at once
+  143  stopped by SIGTERM after cleanup";
 
 #[derive(Debug, Parser)]
 #[command(name = "cookbook", version, about = "Markdown recipes to a searchable static site, with every `verify` block proven against a live Docker engine", after_help = EXIT_CODES)]

@@ -10,3 +10,5 @@ pub const USAGE: i32 = 2;
 pub const ENVIRONMENT: i32 = 3;
 /// Stopped by Ctrl-C (SIGINT), after cleanup: 128 + 2, as shells report it.
 pub const INTERRUPTED: i32 = 130;
+/// Stopped by SIGTERM, after cleanup: 128 + 15.
+pub const TERMINATED: i32 = 143;

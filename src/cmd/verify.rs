@@ -62,10 +62,19 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     let filters: Vec<Filter> = args.filters.iter().map(|f| Filter::parse(f)).collect();
     let hashes: BTreeSet<String> = pages.iter().flat_map(|p| p.blocks.iter().map(|b| b.hash.clone())).collect();
     let plan = plan::select(pages, &filters, partition);
+    if plan.is_empty() && !filters.is_empty() {
+        let names: Vec<String> = args.filters.iter().map(|f| format!("`{f}`")).collect();
+        eprintln!(
+            "error: no verify block matches {}\n  = help: a FILTER is a page path (`content/gpu.md`, `gpu/`), `file:line`, \
+             or part of a block's heading; `cookbook verify --list` shows every block",
+            names.join(" or ")
+        );
+        return Ok(exit::USAGE);
+    }
     if args.list {
         // Always lists; the problems go to stderr and their blocks are marked.
         crate::cmd::report::print(&diags);
-        print!("{}", list(&plan, &diags));
+        out(&list(&plan, &diags));
         return Ok(exit::OK);
     }
     let (diags, elsewhere) = select::split(diags, &plan, &filters, filters.is_empty() && partition.is_none());
@@ -74,6 +83,13 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     }
     note_elsewhere(&elsewhere);
 
+    if let Err(why) = shell::probe(&cfg.shell) {
+        let d = Diagnostic::error("verify-env", format!("the shell `{}` cannot run verify blocks", cfg.shell))
+            .note(why)
+            .help("set `shell` under [verify] in book.toml to an installed shell (bash is the default), or install it");
+        eprintln!("{}", d.render(color));
+        return Ok(exit::ENVIRONMENT);
+    }
     let started_at = rfc3339(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
     let clock = Instant::now();
     let (engine, host, host_error) = match Engine::connect().and_then(|e| e.preflight().map(|h| (e, h))) {
@@ -85,7 +101,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         if format == ReportFormat::Json {
             eprintln!("{line}");
         } else {
-            println!("{line}");
+            out(&format!("{line}\n"));
         }
     };
     match (&host, &host_error) {
@@ -115,11 +131,14 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
             None => say(&line),
         }
     };
-    shell::install_sigint_handler();
+    if let Err(e) = crate::io::interrupt::on_stop_signals() {
+        eprintln!("warning: cannot handle Ctrl-C ({e}); it will stop the run without cleanup");
+    }
     let own = leftovers::own_run_id();
     let settings = runner::Settings {
         shell: cfg.shell.clone(),
-        jobs: args.jobs.unwrap_or(cfg.jobs).max(1),
+        // More workers than pages would only wait: cap (`--jobs 18446744073709551615`).
+        jobs: args.jobs.unwrap_or(cfg.jobs).clamp(1, plan.len().max(1)),
         fail_fast: args.fail_fast,
         strict: args.strict,
         required,
@@ -193,18 +212,31 @@ fn progress_bar(plan: &[PagePlan], format: ReportFormat) -> Option<indicatif::Pr
 
 fn print_report(format: ReportFormat, report: &RunReport, sources: &BTreeMap<PathBuf, crate::core::source::SourceFile>, color: bool) {
     match format {
-        ReportFormat::Human => print!("{}", human::problems(report, sources, color)),
+        ReportFormat::Human => out(&human::problems(report, sources, color)),
         ReportFormat::Github => {
-            print!("{}", human::problems(report, sources, false));
-            print!("{}", github::render(report));
+            // Output quoted in the problems must not become workflow commands.
+            let token = format!("cookbook-{}", run_id().replace('-', ""));
+            out(&github::inert(&human::problems(report, sources, false), &token));
+            out(&github::render(report));
         }
-        ReportFormat::Json => print!("{}", json::render(report)),
+        ReportFormat::Json => out(&json::render(report)),
     }
+}
+
+/// Writes to stdout; a closed stdout (`cookbook verify | head -1`) stops the printing,
+/// not the run: blocks still run, cleanup still happens, the reports are still written.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
 fn exit_code(report: &RunReport) -> i32 {
     if report.interrupted {
-        exit::INTERRUPTED
+        match crate::io::interrupt::stopped_by() {
+            Some(libc::SIGTERM) => exit::TERMINATED,
+            _ => exit::INTERRUPTED,
+        }
     } else if report.results.iter().any(|r| r.fails_run) {
         exit::FAILURE
     } else {

@@ -361,6 +361,15 @@ impl PageLoader<'_> {
             }
         };
         self.warnings.extend(split.warnings);
+        for at in super::fence::unclosed(&source.text[split.body_start..]) {
+            let line = source.line_of(split.body_start + at);
+            self.errors.push(
+                Diagnostic::error("fence", "code block is never closed")
+                    .at_line(&source, line)
+                    .label("this fence has no closing fence, so the rest of the page would be code")
+                    .help("close it with a line of the same backticks (or tildes), at least as many as it opens with"),
+            );
+        }
         let heading = first_heading(&source.text[split.body_start..]);
         let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".md");
         let title = split

@@ -23,26 +23,11 @@ pub fn copy_text(code: &str, info: &FenceInfo) -> String {
     commands.join("\n")
 }
 
-/// The byte ranges of `<NAME>` placeholders: upper case, digits and `_`, 2+ characters.
+/// The byte ranges of `<NAME>` placeholders, by verify's own rule
+/// ([`crate::core::verify::placeholder::find`]): what verify needs a value for is what the
+/// site marks, `<A>` included.
 pub fn placeholders(code: &str) -> Vec<std::ops::Range<usize>> {
-    let bytes = code.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'<' {
-            let mut j = i + 1;
-            while j < bytes.len() && (bytes[j].is_ascii_uppercase() || bytes[j].is_ascii_digit() || bytes[j] == b'_') {
-                j += 1;
-            }
-            if j < bytes.len() && bytes[j] == b'>' && j - i > 2 && bytes[i + 1].is_ascii_uppercase() {
-                out.push(i..j + 1);
-                i = j + 1;
-                continue;
-            }
-        }
-        i += 1;
-    }
-    out
+    crate::core::verify::placeholder::find(code).into_iter().map(|(r, _)| r).collect()
 }
 
 // Placeholders are swapped for a plain word before highlighting (a shell grammar would
@@ -135,7 +120,8 @@ mod tests {
     fn placeholders_are_found_and_marked() {
         let code = "docker inspect <CONTAINER> | grep <A> <lower> <X_1>";
         let found: Vec<_> = placeholders(code).into_iter().map(|r| &code[r]).collect();
-        assert_eq!(found, ["<CONTAINER>", "<X_1>"]);
+        assert_eq!(found, ["<CONTAINER>", "<A>", "<X_1>"]);
+        assert!(placeholders("cat <<EOF>\n").is_empty(), "a heredoc is not a placeholder");
         let html = code_html("docker inspect <CONTAINER>\n", &info("bash"));
         assert!(html.contains("<span class=\"ph\" title=\"placeholder: replace with your value\">&lt;CONTAINER&gt;</span>"), "{html}");
         assert!(!html.contains(PH_OPEN));

@@ -320,20 +320,15 @@ fn toml_error(src: &SourceFile, e: &toml::de::Error) -> Diagnostic {
         .help("book.toml is TOML: `key = \"value\"` under `[book]`, `[build]`, `[output.html]`, `[site]` or `[verify]`")
 }
 
-/// Parses a duration like `90s`, `5m`, `1h`, `500ms` or a bare number of seconds.
+/// Parses a duration like `90s`, `5m`, `1h 30m`, `500ms` (humantime's grammar) or a bare
+/// number of seconds. A value too large to represent is `None` (a diagnostic for the
+/// caller), never a panic.
 pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
     let t = text.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().ok()?;
-    let secs = match unit.trim() {
-        "" | "s" => n,
-        "ms" => n / 1000.0,
-        "m" | "min" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return None,
-    };
-    (secs.is_finite() && secs >= 0.0).then(|| std::time::Duration::from_secs_f64(secs))
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<u64>().ok().map(std::time::Duration::from_secs);
+    }
+    humantime::parse_duration(t).ok()
 }
 
 #[cfg(test)]
@@ -410,5 +405,8 @@ mod tests {
         assert_eq!(parse_duration("12"), Some(Duration::from_secs(12)));
         assert_eq!(parse_duration("5 parsecs"), None);
         assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("1h 30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("99999999999999999999h"), None);
+        assert_eq!(parse_duration("99999999999999999999"), None);
     }
 }

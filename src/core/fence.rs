@@ -106,9 +106,54 @@ impl FenceInfo {
     }
 }
 
+/// Byte offsets (into `text`) of the opening lines of fenced code blocks that are never
+/// closed. CommonMark lets such a block run to the end of its container, swallowing every
+/// heading and verify block after it; cookbook treats it as an error instead.
+pub fn unclosed(text: &str) -> Vec<usize> {
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+    if !text.contains("```") && !text.contains("~~~") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) = event {
+            let block = &text[range.clone()];
+            let opener = block.trim_start_matches([' ', '>']);
+            let fence_char = if opener.starts_with('~') { '~' } else { '`' };
+            let width = opener.chars().take_while(|c| *c == fence_char).count();
+            let body = block.split_once('\n').map_or("", |(_, rest)| rest);
+            let last = body.trim_end_matches(['\n', '\r']).rsplit('\n').next().unwrap_or("");
+            let last = last.trim_start_matches([' ', '>', '\t']).trim_end();
+            let closes = last.len() >= width && last.chars().all(|c| c == fence_char);
+            // A line inside that opens another block (```` ```bash ````, as wide or wider):
+            // the writer forgot to close this one, and that block's end closed it instead.
+            let fence = fence_char.to_string().repeat(width);
+            let reopens = body.lines().any(|l| {
+                let l = l.trim_start_matches([' ', '>']);
+                l.starts_with(&fence) && !l.trim_start_matches(fence_char).trim().is_empty()
+            });
+            if body.is_empty() || !closes || reopens {
+                out.push(range.start);
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_unclosed_fences() {
+        assert_eq!(unclosed("# A\n```text\nx\n```\n\n~~~~\ny\n~~~~~\n"), Vec::<usize>::new());
+        assert_eq!(unclosed("# A\n```text\nx\n\n```bash verify\nexit 1\n"), vec![4]);
+        assert_eq!(unclosed("> ```\n> x\n> ```\n\n- item\n\n  ```sh\n  y\n  ```\n"), Vec::<usize>::new());
+        assert_eq!(unclosed("````\n```\nx\n```\n"), vec![0], "a shorter fence does not close it");
+        assert_eq!(unclosed("```"), vec![0]);
+        assert_eq!(unclosed("```text\nnot closed\n\n```bash verify\nexit 1\n```\n"), vec![0], "closed by the next block's end");
+        assert_eq!(unclosed("````markdown\n```bash\necho\n```\n````\n"), Vec::<usize>::new());
+    }
 
     #[test]
     fn splits_language_and_attributes() {

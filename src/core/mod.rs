@@ -24,6 +24,7 @@ pub mod proof;
 pub mod redirect;
 pub mod render;
 pub mod scaffold;
+pub mod script;
 pub mod search;
 pub mod slug;
 pub mod source;

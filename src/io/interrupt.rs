@@ -1,56 +1,93 @@
-//! Ctrl-C (SIGINT) and SIGTERM as something to wait on: the handler only writes a byte to a
-//! pipe (async-signal-safe), and [`Interrupt::wait`] blocks reading it. No threads are
-//! killed: the caller shuts down in order once `wait` returns.
+//! Ctrl-C (SIGINT) and SIGTERM, through `signal-hook`, for both long-running commands.
+//! `verify`: the first signal only sets [`INTERRUPTED`] (running blocks are killed,
+//! cleanup runs, reports are written, exit 130 or 143); a second one kills every process
+//! group still running and exits at once. `serve`: [`Interrupt::wait`] blocks until a
+//! signal arrives, then the caller shuts down in order.
+//! Handlers only touch atomics and call `killpg`/`_exit` (async-signal-safe).
 
 use std::io;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::Mutex;
 
-static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
+use signal_hook::consts::{SIGINT, SIGTERM};
 
-/// The read end of the signal pipe.
-pub struct Interrupt {
-    read_fd: libc::c_int,
-}
+/// Set by the first SIGINT or SIGTERM; every running block watches it.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Which signal set [`INTERRUPTED`].
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn on_signal(_: libc::c_int) {
-    let fd = WAKE_FD.load(Ordering::Relaxed);
-    if fd >= 0 {
-        // SAFETY: write(2) is async-signal-safe; the fd stays open for the process' life.
-        unsafe { libc::write(fd, b"!".as_ptr().cast(), 1) };
-    }
-}
+/// Process groups running now (0 = free slot), killed by a second signal.
+const SLOTS: usize = 256;
+static GROUPS: [AtomicI32; SLOTS] = [const { AtomicI32::new(0) }; SLOTS];
 
-/// Routes SIGINT and SIGTERM to the returned [`Interrupt`] (once per process).
-pub fn install() -> io::Result<Interrupt> {
-    let mut fds = [0 as libc::c_int; 2];
-    // SAFETY: `fds` has room for the two descriptors pipe(2) writes.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    WAKE_FD.store(fds[1], Ordering::Relaxed);
-    let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-    for sig in [libc::SIGINT, libc::SIGTERM] {
-        // SAFETY: installs a handler that only calls async-signal-safe functions.
-        if unsafe { libc::signal(sig, handler) } == libc::SIG_ERR {
-            return Err(io::Error::last_os_error());
+/// Routes SIGINT and SIGTERM to [`INTERRUPTED`]; a second signal kills the tracked
+/// process groups and exits with 128 + its number.
+pub fn on_stop_signals() -> io::Result<()> {
+    for sig in [SIGINT, SIGTERM] {
+        // SAFETY: the action only uses atomics, killpg(2) and _exit(2), which are
+        // async-signal-safe, and allocates nothing.
+        unsafe {
+            signal_hook::low_level::register(sig, move || {
+                if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                    for slot in &GROUPS {
+                        let pgid = slot.load(Ordering::SeqCst);
+                        if pgid > 1 {
+                            libc::killpg(pgid, libc::SIGKILL);
+                        }
+                    }
+                    signal_hook::low_level::exit(128 + sig);
+                }
+                SIGNAL.store(sig, Ordering::SeqCst);
+            })?;
         }
     }
-    Ok(Interrupt { read_fd: fds[0] })
+    Ok(())
+}
+
+/// The signal that stopped the run, if one did: `SIGINT` (2) or `SIGTERM` (15).
+pub fn stopped_by() -> Option<i32> {
+    INTERRUPTED
+        .load(Ordering::SeqCst)
+        .then(|| SIGNAL.load(Ordering::SeqCst))
+        .filter(|s| *s > 0)
+}
+
+/// A process group registered for the second signal; unregistered on drop.
+pub struct Tracked(Option<usize>);
+
+/// Registers `pgid` (if a slot is free: more than 256 groups at once go untracked).
+pub fn track(pgid: i32) -> Tracked {
+    Tracked(GROUPS.iter().position(|s| {
+        s.compare_exchange(0, pgid, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    }))
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        if let Some(i) = self.0 {
+            GROUPS[i].store(0, Ordering::SeqCst);
+        }
+    }
+}
+
+/// SIGINT and SIGTERM as something to wait on (for `serve`).
+pub struct Interrupt {
+    signals: Mutex<signal_hook::iterator::Signals>,
+}
+
+/// Routes SIGINT and SIGTERM to the returned [`Interrupt`].
+pub fn install() -> io::Result<Interrupt> {
+    let signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    Ok(Interrupt {
+        signals: Mutex::new(signals),
+    })
 }
 
 impl Interrupt {
     /// Blocks until a signal arrives.
     pub fn wait(&self) {
-        let mut byte = 0u8;
-        loop {
-            // SAFETY: reads one byte into a valid one-byte buffer.
-            let n = unsafe { libc::read(self.read_fd, (&mut byte as *mut u8).cast(), 1) };
-            if n == 1
-                || (n < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted)
-                || n == 0
-            {
-                return;
-            }
-        }
+        let mut signals = self.signals.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = signals.forever().next();
     }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::core::verify::attrs::Need;
+use crate::core::verify::attrs::{Need, OutputStream};
 use crate::core::verify::block::VerifyBlock;
 use crate::core::verify::judge::{self, Capabilities, Observed, Outcome, Verdict};
 use crate::core::verify::ledger::{self, Noted, Resource};
@@ -157,6 +157,7 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
     let mut page_failed = false;
     // Compose projects the page started, and the block that started each.
     let mut projects: BTreeMap<String, usize> = BTreeMap::new();
+    let mut started = false;
     let order: Vec<usize> = (0..page.blocks.len())
         .filter(|&i| !page.blocks[i].attrs.cleanup)
         .chain((0..page.blocks.len()).filter(|&i| page.blocks[i].attrs.cleanup))
@@ -164,7 +165,11 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
     for i in order {
         let block = &page.blocks[i];
         let cleanup = block.attrs.cleanup;
-        let not_run = if cleanup {
+        let not_run = if cleanup && !started {
+            // Nothing of the page ran (skipped, or never reached after --fail-fast or
+            // Ctrl-C): there is nothing to clean up.
+            Some("not run: nothing of its page ran, so there is nothing to clean up")
+        } else if cleanup {
             None
         } else if INTERRUPTED.load(Ordering::SeqCst) {
             Some("not run: interrupted (Ctrl-C)")
@@ -183,6 +188,7 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
                 let env_out = meta.join(format!("env-{i}"));
                 let ctx = BlockCtx { sh, page: &page, index: i, scratch: &scratch, meta: &meta, env_in: env_in.as_deref(), env_out: &env_out };
                 let r = run_block(&ctx);
+                started |= r.attempts > 0;
                 if env_out.exists() {
                     env_in = Some(env_out);
                 }
@@ -265,6 +271,7 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             env: &env,
             timeout,
             interruptible: !block.attrs.cleanup,
+            one_pipe: !matches!(block.attrs.output, OutputStream::Stdout | OutputStream::Stderr),
         };
         let f = match shell::run(&req) {
             Ok(f) => f,
@@ -294,8 +301,8 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             continue;
         }
         let output = match block.attrs.output {
-            crate::core::verify::attrs::OutputStream::Stdout => seen.stdout,
-            crate::core::verify::attrs::OutputStream::Stderr => seen.stderr,
+            OutputStream::Stdout => seen.stdout,
+            OutputStream::Stderr => seen.stderr,
             _ => seen.merged,
         };
         return finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);

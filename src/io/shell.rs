@@ -1,5 +1,5 @@
 //! Runs one block's script with the shell in a process group of its own: stdin closed,
-//! stdout and stderr captured separately and merged in arrival order, each capped, the
+//! stdout and stderr captured through one pipe (their written order) or two, each capped, the
 //! whole group killed on timeout, on Ctrl-C, and when the script ends (background jobs
 //! do not outlive their block). Exported variables are saved for the next block.
 //! Deciding what the result means is `core::verify::judge`'s job.
@@ -8,9 +8,11 @@ use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::io::interrupt;
 
 /// Bytes kept per stream; the rest is counted and dropped with a note.
 pub const CAP: usize = 1 << 20;
@@ -20,8 +22,8 @@ const GRACE: Duration = Duration::from_millis(500);
 /// Variables the runner sets for each block; never carried from one block to the next.
 pub const RUNNER_PREFIX: &str = "COOKBOOK_";
 
-/// Set from the SIGINT handler; every running block watches it.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Set by the first SIGINT or SIGTERM (see `io::interrupt`); every running block watches it.
+pub use crate::io::interrupt::INTERRUPTED;
 
 /// What to run and how.
 #[derive(Debug, Clone)]
@@ -39,6 +41,9 @@ pub struct Request<'a> {
     pub timeout: Duration,
     /// Whether Ctrl-C stops this block (cleanup blocks run on regardless).
     pub interruptible: bool,
+    /// One pipe for stdout and stderr, so their order is the order they were written (as
+    /// a terminal shows them); `stdout` then holds both and `stderr` is empty.
+    pub one_pipe: bool,
 }
 
 /// What a block did.
@@ -78,20 +83,32 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
         .map_err(|source| ShellError::Write { path: req.script_file.to_path_buf(), source })?;
     let started = Instant::now();
     let mut cmd = Command::new(req.shell);
-    cmd.arg(req.script_file)
-        .current_dir(req.cwd)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+    cmd.arg(req.script_file).current_dir(req.cwd).stdin(Stdio::null()).process_group(0);
+    let mut one_pipe = None;
+    if req.one_pipe {
+        let spawn_error = |source| ShellError::Spawn { shell: req.shell.to_string(), source };
+        let (reader, writer) = pipe().map_err(spawn_error)?;
+        let writer2 = writer.try_clone().map_err(spawn_error)?;
+        cmd.stdout(Stdio::from(writer)).stderr(Stdio::from(writer2));
+        one_pipe = Some(reader);
+    } else {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    }
     for (k, v) in req.env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().map_err(|source| ShellError::Spawn { shell: req.shell.to_string(), source })?;
+    let spawned = cmd.spawn();
+    // Our copies of the pipe's write end must go, or the reader never sees its end.
+    drop(cmd);
+    let mut child = spawned.map_err(|source| ShellError::Spawn { shell: req.shell.to_string(), source })?;
     let pgid = child.id() as i32;
     let capture = Arc::new(Mutex::new(Capture::default()));
     let (done_tx, done_rx) = mpsc::channel::<()>();
     let mut readers = 0;
+    if let Some(both) = one_pipe {
+        spawn_reader(both, false, capture.clone(), done_tx.clone());
+        readers += 1;
+    }
     if let Some(out) = child.stdout.take() {
         spawn_reader(out, false, capture.clone(), done_tx.clone());
         readers += 1;
@@ -101,25 +118,31 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
         readers += 1;
     }
     drop(done_tx);
-    let (wait_tx, wait_rx) = mpsc::channel();
+    let tracked = interrupt::track(pgid);
+    // The waiter learns that the shell exited without reaping it: until it is reaped, its
+    // process group ID cannot be reused, so the `killpg`s below hit only this block.
+    let (wait_tx, wait_rx) = mpsc::channel::<()>();
+    let pid = child.id();
     std::thread::spawn(move || {
-        let _ = wait_tx.send(child.wait());
+        if wait_exited(pid) {
+            let _ = wait_tx.send(());
+        }
     });
-    let deadline = started + req.timeout;
+    // A timeout too large for the clock means no deadline, not a panic.
+    let deadline = started.checked_add(req.timeout);
     let mut timed_out = false;
     let mut interrupted = false;
-    let status = loop {
-        let now = Instant::now();
-        let slice = deadline.saturating_duration_since(now).min(Duration::from_millis(50));
+    let exited = loop {
+        let slice = deadline.map_or(Duration::from_millis(50), |d| d.saturating_duration_since(Instant::now()).min(Duration::from_millis(50)));
         match wait_rx.recv_timeout(slice) {
-            Ok(status) => break status.ok(),
-            Err(mpsc::RecvTimeoutError::Disconnected) => break None,
+            Ok(()) => break true,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break false,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         let stop = if req.interruptible && INTERRUPTED.load(Ordering::SeqCst) {
             interrupted = true;
             true
-        } else if Instant::now() >= deadline {
+        } else if deadline.is_some_and(|d| Instant::now() >= d) {
             timed_out = true;
             true
         } else {
@@ -127,13 +150,16 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
         };
         if stop {
             kill_group(pgid, libc::SIGTERM);
-            let status = wait_rx.recv_timeout(GRACE).ok().and_then(Result::ok);
+            let exited = wait_rx.recv_timeout(GRACE).is_ok();
             kill_group(pgid, libc::SIGKILL);
-            break status.or_else(|| wait_rx.recv_timeout(GRACE).ok().and_then(Result::ok));
+            break exited || wait_rx.recv_timeout(GRACE).is_ok();
         }
     };
-    // Whatever the script left running in its group goes with it.
+    // Whatever the script left running in its group goes with it (the leader is not
+    // reaped yet), then the leader is reaped.
     kill_group(pgid, libc::SIGKILL);
+    let status = if exited { child.wait().ok() } else { child.try_wait().ok().flatten() };
+    drop(tracked);
     // A process that left the group may still hold the pipes: wait a little, not forever.
     let drain_deadline = Instant::now() + Duration::from_secs(2);
     for _ in 0..readers {
@@ -154,8 +180,10 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
     })
 }
 
-/// The script as run: earlier exports restored, exports saved on any exit, `set -e` so a
-/// failing command fails the block (as a reader following the docs would stop there).
+/// The script as run: earlier exports restored, `set -eo pipefail` so a failing command
+/// (anywhere in a pipeline) fails the block, as a reader following the docs would stop
+/// there, and exports saved on any exit. Under bash, a block's own `trap … EXIT` is chained
+/// after the saving rather than replacing it (subshells keep the plain builtin).
 fn wrap(req: &Request) -> String {
     let mut s = String::new();
     if let Some(env_in) = req.env_in {
@@ -166,12 +194,54 @@ fn wrap(req: &Request) -> String {
             s.push_str(&format!("export {k}={}\n", quote(Path::new(v))));
         }
     }
-    s.push_str(&format!("trap 'export -p > {} 2>/dev/null' EXIT\nset -e\n", quote(req.env_out)));
+    s.push_str(&format!("__cookbook_env_out={}\n", quote(req.env_out)));
+    s.push_str("__cookbook_save() { export -p > \"$__cookbook_env_out\" 2>/dev/null; }\n");
+    s.push_str(&format!("if [ -n \"${{BASH_VERSION:-}}\" ]; then eval '{CHAIN_EXIT_TRAPS}'; else trap __cookbook_save EXIT; fi\n"));
+    s.push_str("set -e\n(set -o pipefail) 2>/dev/null && set -o pipefail\n");
     s.push_str(req.script);
     if !req.script.ends_with('\n') {
         s.push('\n');
     }
     s
+}
+
+/// Bash only (inside `eval '…'`, so no single quotes): `trap CMD EXIT` in the block's own
+/// shell records CMD, run after the exports are saved; every other use is the builtin.
+const CHAIN_EXIT_TRAPS: &str = r#"
+__cookbook_user_exit=
+__cookbook_exit() {
+  local __cookbook_rc=$?
+  __cookbook_save
+  if [ -n "$__cookbook_user_exit" ]; then (exit $__cookbook_rc); eval "$__cookbook_user_exit"; __cookbook_save; fi
+}
+builtin trap __cookbook_exit EXIT
+trap() {
+  if [ "$BASHPID" != "$$" ]; then builtin trap "$@"; return; fi
+  local __a=("$@")
+  if [ "${__a[0]-}" = "--" ]; then __a=("${__a[@]:1}"); fi
+  case "${__a[0]-}" in -?*) builtin trap "$@"; return ;; esac
+  if [ ${#__a[@]} -lt 2 ]; then builtin trap "$@"; return; fi
+  local __cmd=${__a[0]} __s __rest=()
+  for __s in "${__a[@]:1}"; do
+    case "$__s" in
+      EXIT|exit|0|SIGEXIT) if [ "$__cmd" = "-" ]; then __cookbook_user_exit=; else __cookbook_user_exit=$__cmd; fi ;;
+      *) __rest+=("$__s") ;;
+    esac
+  done
+  if [ ${#__rest[@]} -gt 0 ]; then builtin trap -- "$__cmd" "${__rest[@]}"; fi
+}
+"#;
+
+/// A pipe whose ends close on exec (the child gets only the copies `Command` hands it).
+fn pipe() -> std::io::Result<(std::fs::File, std::os::fd::OwnedFd)> {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2(2) writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: both descriptors were just created and are owned by nothing else.
+    unsafe { Ok((std::fs::File::from_raw_fd(fds[0]), std::os::fd::OwnedFd::from_raw_fd(fds[1]))) }
 }
 
 fn quote(p: &Path) -> String {
@@ -212,6 +282,50 @@ fn text(bytes: &[u8], dropped: usize, what: &str) -> String {
     s
 }
 
+/// Checks that `shell` starts and runs a script, before any block is run: a misspelt
+/// `[verify] shell` or a runner without bash must stop the run, not block every block.
+pub fn probe(shell: &str) -> Result<(), String> {
+    let mut child = Command::new(shell)
+        .args(["-c", "set -e; exit 0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start `{shell}`: {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("`{shell} -c 'exit 0'` did not succeed ({status})")),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("`{shell} -c 'exit 0'` did not finish within 10s"));
+            }
+            Err(e) => return Err(format!("waiting for `{shell}`: {e}")),
+        }
+    }
+}
+
+/// Blocks until process `pid` has exited, leaving it unreaped (`waitid` with `WNOWAIT`).
+fn wait_exited(pid: u32) -> bool {
+    loop {
+        // SAFETY: waitid fills the zeroed siginfo it is given; WNOWAIT leaves the child
+        // for `Child::wait` to reap.
+        let rc = unsafe {
+            let mut info: libc::siginfo_t = std::mem::zeroed();
+            libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT)
+        };
+        if rc == 0 {
+            return true;
+        }
+        if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return false;
+        }
+    }
+}
+
 /// Signals a whole process group; a group already gone is fine.
 pub fn kill_group(pgid: i32, signal: i32) {
     if pgid > 1 {
@@ -219,24 +333,6 @@ pub fn kill_group(pgid: i32, signal: i32) {
         unsafe {
             libc::killpg(pgid, signal);
         }
-    }
-}
-
-/// Installs a SIGINT handler that only sets [`INTERRUPTED`] (async-signal-safe); the
-/// runner then stops launching blocks, kills running groups and cleans up.
-pub fn install_sigint_handler() {
-    extern "C" fn on_sigint(_: libc::c_int) {
-        INTERRUPTED.store(true, Ordering::SeqCst);
-    }
-    // SAFETY: the handler only stores to an atomic; sigaction is given a zeroed,
-    // then filled, struct as the C API expects.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_sigint as extern "C" fn(libc::c_int) as usize;
-        libc::sigemptyset(&mut sa.sa_mask);
-        sa.sa_flags = libc::SA_RESTART;
-        libc::sigaction(libc::SIGINT, &sa, std::ptr::null_mut());
-        libc::sigaction(libc::SIGTERM, &sa, std::ptr::null_mut());
     }
 }
 
@@ -258,6 +354,7 @@ mod tests {
             env: &[],
             timeout,
             interruptible: true,
+            one_pipe: false,
         };
         (run(&req).unwrap(), dir)
     }
@@ -308,6 +405,7 @@ mod tests {
             env: &[],
             timeout: Duration::from_secs(10),
             interruptible: true,
+            one_pipe: false,
         };
         run(&req).unwrap();
         req.script = "echo \"$GREETING/${NOT_EXPORTED:-unset}\"";

@@ -8,7 +8,8 @@
 use crate::core::diagnostic::Diagnostic;
 use crate::core::fence::FenceInfo;
 use crate::core::source::SourceFile;
-use crate::core::verify::attrs::{self, Need, GPU_MARKERS};
+use crate::core::script;
+use crate::core::verify::attrs::{self, Need};
 use crate::core::verify::block::VerifyBlock;
 
 use super::host_change;
@@ -45,7 +46,7 @@ fn needs(src: &SourceFile, b: &VerifyBlock) -> Option<Diagnostic> {
     let info = FenceInfo::parse(&b.info);
     let declared = info.attrs.iter().any(|a| a.key == "needs");
     let (explicit, _) = attrs::parse(&info);
-    let marker = GPU_MARKERS.iter().find(|m| b.code.contains(**m));
+    let marker = script::gpu_marker(&b.code);
     let fence = src.line_span(b.line);
     let at = |word: &str| {
         let text = src.line_text(b.line);

@@ -1,11 +1,12 @@
 //! Finds commands in a verify block that change the machine running `cookbook verify`
 //! (`sudo`, package managers, `systemctl`, `usermod`, writes under /etc): docs should not
 //! reconfigure a CI runner or a reader's laptop as a side effect of being proven.
-//! A small shell lexer: quotes, comments, heredoc bodies and `\` continuations are
-//! understood, so `docker run debian sh -c "apt-get update"` (a container) is not flagged.
-//! It does not expand variables or follow functions.
+//! Commands come from `core::script`'s lexer, so `docker run debian sh -c "apt-get update"`
+//! (a container) is not flagged.
 
 use std::ops::Range;
+
+use crate::core::script;
 
 /// Commands that change the host whatever their arguments.
 const HOST_COMMANDS: &[(&str, &str)] = &[
@@ -38,65 +39,15 @@ pub struct HostChange {
 /// Every host-changing command in `script`.
 pub fn find(script: &str) -> Vec<HostChange> {
     let mut out = Vec::new();
-    let mut heredoc: Option<String> = None;
-    let mut continued = false;
-    let mut offset = 0;
-    for line in script.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let text = line.trim_end_matches(['\n', '\r']);
-        if let Some(end) = &heredoc {
-            if text.trim() == end {
-                heredoc = None;
-            }
-            continue;
-        }
-        let (words, next_heredoc) = lex(text);
-        let mut command: Vec<(Range<usize>, &str)> = Vec::new();
-        // A continued line's first words are arguments of the previous line's command.
-        let mut skip = continued;
-        for (range, word) in words.iter().map(|(r, w)| (r.clone(), w.as_str())) {
-            let keyword = command.is_empty() && is_keyword(word);
-            if is_operator(word) || keyword {
-                if !skip {
-                    judge(&command, start, &mut out);
-                }
-                command.clear();
-                skip = false;
-                continue;
-            }
-            if command.is_empty() && !skip && is_prefix(word) {
-                continue;
-            }
-            command.push((range, word));
-        }
-        if !skip {
-            judge(&command, start, &mut out);
-        }
-        continued = text.ends_with('\\');
-        heredoc = next_heredoc;
+    for c in script::commands(script) {
+        judge(&c, &mut out);
     }
     out
 }
 
-fn is_operator(word: &str) -> bool {
-    matches!(word, ";" | "&&" | "||" | "|" | "&" | "(" | ")" | "$(" | "`")
-}
-
-/// Shell keywords that may stand where a command starts.
-fn is_keyword(word: &str) -> bool {
-    matches!(word, "then" | "do" | "else" | "if" | "elif" | "while" | "until" | "!" | "{" | "}")
-}
-
-/// Words that may precede the command itself.
-fn is_prefix(word: &str) -> bool {
-    matches!(word, "time" | "exec" | "env" | "nohup" | "command")
-        || word.split_once('=').is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-}
-
-/// Judges one simple command (`(range, word)` pairs, ranges relative to its line).
-fn judge(command: &[(Range<usize>, &str)], line_start: usize, out: &mut Vec<HostChange>) {
-    let at = |r: &Range<usize>| r.start + line_start..r.end + line_start;
+/// Judges one simple command.
+fn judge(c: &script::Command, out: &mut Vec<HostChange>) {
+    let command: Vec<(Range<usize>, &str)> = c.words.iter().map(|(r, w)| (r.clone(), w.as_str())).collect();
     // Redirections to /etc, whatever the command.
     for (i, (r, w)) in command.iter().enumerate() {
         let target = match w.trim_start_matches(|c: char| c.is_ascii_digit()) {
@@ -104,16 +55,17 @@ fn judge(command: &[(Range<usize>, &str)], line_start: usize, out: &mut Vec<Host
             other => other.strip_prefix(">>").or_else(|| other.strip_prefix('>')),
         };
         if target.is_some_and(under_etc) {
-            out.push(HostChange { span: at(r), word: w.to_string(), what: "writes to /etc on the host" });
+            out.push(HostChange { span: r.clone(), word: w.to_string(), what: "writes to /etc on the host" });
         }
     }
-    let Some((r, name)) = command.iter().find(|(_, w)| !w.starts_with('>') && !w.starts_with('<')) else { return };
+    let Some((at, name)) = c.name() else { return };
+    let r = command[at].0.clone();
     let base = name.rsplit('/').next().unwrap_or(name);
     if let Some((_, what)) = HOST_COMMANDS.iter().find(|(c, _)| *c == base) {
-        out.push(HostChange { span: at(r), word: base.to_string(), what });
+        out.push(HostChange { span: r, word: base.to_string(), what });
         return;
     }
-    let args: Vec<&str> = command.iter().map(|(_, w)| *w).skip_while(|w| *w != *name).skip(1).filter(|w| !w.starts_with('-')).collect();
+    let args: Vec<&str> = c.args().into_iter().filter(|w| !w.starts_with('-')).collect();
     let writes = if WRITERS_ANY.contains(&base) || (base == "sed" && command.iter().any(|(_, w)| w.starts_with("-i"))) {
         args.iter().any(|a| under_etc(a))
     } else if WRITERS_LAST.contains(&base) {
@@ -124,75 +76,13 @@ fn judge(command: &[(Range<usize>, &str)], line_start: usize, out: &mut Vec<Host
         false
     };
     if writes {
-        out.push(HostChange { span: at(r), word: base.to_string(), what: "writes to /etc on the host" });
+        out.push(HostChange { span: r, word: base.to_string(), what: "writes to /etc on the host" });
     }
 }
 
 fn under_etc(path: &str) -> bool {
     let p = path.trim_matches(['"', '\'']);
     p == "/etc" || p.starts_with("/etc/")
-}
-
-/// Splits a line into words and operators (with byte ranges); quoted text stays one word
-/// and a `#` comment ends the line. Also returns the terminator of a heredoc the line opens.
-fn lex(line: &str) -> (Vec<(Range<usize>, String)>, Option<String>) {
-    let mut words: Vec<(Range<usize>, String)> = Vec::new();
-    let mut heredoc = None;
-    let b = line.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        if c == b'#' {
-            break;
-        }
-        let op = [("&&", 2), ("||", 2), ("$(", 2), (";", 1), ("|", 1), ("&", 1), ("(", 1), (")", 1), ("`", 1)]
-            .into_iter()
-            .find(|(o, _)| line[i..].starts_with(o));
-        if let Some((o, n)) = op {
-            words.push((i..i + n, o.to_string()));
-            i += n;
-            continue;
-        }
-        let start = i;
-        let mut quote: Option<u8> = None;
-        while i < b.len() {
-            let c = b[i];
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(b'"') if c == b'\\' => i += 1,
-                Some(_) => {}
-                None if c == b'\'' || c == b'"' => quote = Some(c),
-                None if c == b'\\' => i += 1,
-                None if c.is_ascii_whitespace() || b";|&()`".contains(&c) => break,
-                None => {}
-            }
-            i += 1;
-        }
-        let i_end = i.min(b.len());
-        let word = line[start..i_end].to_string();
-        if let Some(rest) = word.strip_prefix("<<").filter(|w| !w.starts_with('<')) {
-            let tag = rest.trim_start_matches('-').trim_matches(['\'', '"']);
-            if !tag.is_empty() {
-                heredoc = Some(tag.to_string());
-            } else if let Some((_, next)) = next_word(line, i_end) {
-                heredoc = Some(next.trim_matches(['\'', '"']).to_string());
-            }
-        }
-        words.push((start..i_end, word));
-    }
-    (words, heredoc)
-}
-
-fn next_word(line: &str, from: usize) -> Option<(usize, &str)> {
-    let rest = &line[from..];
-    let trimmed = rest.trim_start();
-    let start = from + rest.len() - trimmed.len();
-    let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-    (end > 0).then(|| (start, &trimmed[..end]))
 }
 
 #[cfg(test)]

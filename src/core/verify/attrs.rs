@@ -222,21 +222,6 @@ pub fn did_you_mean(word: &str) -> Option<&'static str> {
     crate::core::wording::closest(word, KNOWN.iter().copied())
 }
 
-/// What in a script implies `needs=gpu`.
-pub const GPU_MARKERS: &[&str] = &["--gpus", "--runtime=nvidia", "--runtime nvidia", "nvidia.com/gpu", "nvidia-smi"];
-
-/// Needs implied by the script itself: GPU flags and tools, and the docker CLI.
-pub fn infer_needs(script: &str) -> BTreeSet<Need> {
-    let mut needs = BTreeSet::new();
-    if GPU_MARKERS.iter().any(|p| script.contains(p)) {
-        needs.insert(Need::Gpu);
-    }
-    if script.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).any(|w| w == "docker") {
-        needs.insert(Need::Docker);
-    }
-    needs
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,13 +260,5 @@ mod tests {
         assert_eq!(p[0].span, 12..21);
         let (_, p) = parse_str("bash verify zzzzzzzz");
         assert!(!p[0].help.contains("did you mean"));
-    }
-
-    #[test]
-    fn infers_gpu_and_docker() {
-        assert_eq!(infer_needs("docker run --gpus all x"), BTreeSet::from([Need::Docker, Need::Gpu]));
-        assert_eq!(infer_needs("nvidia-smi -L"), BTreeSet::from([Need::Gpu]));
-        assert_eq!(infer_needs("echo dockerfile; my-docker-x"), BTreeSet::new());
-        assert_eq!(infer_needs("sudo docker ps"), BTreeSet::from([Need::Docker]));
     }
 }

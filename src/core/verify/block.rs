@@ -149,7 +149,7 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
                 i += 1;
             }
         }
-        attrs.needs.extend(attrs::infer_needs(&code));
+        attrs.needs.extend(crate::core::script::infer_needs(&code));
         let hash = hash(&f.info, &code, expected.as_ref().map_or("", |e| &e.text));
         blocks.push(VerifyBlock {
             file: src.path.clone(),

@@ -65,12 +65,50 @@ pub fn line_matches(pattern: &str, line: &str) -> bool {
     rest.ends_with(last)
 }
 
-/// A unified diff of expected vs actual, for reports.
+/// Lines a diff may compare after the common head and tail are set aside; beyond this the
+/// middle is shown as removed-then-added without searching for a minimal diff (Myers is
+/// O((N+M)·D): 200k differing lines took a minute, outside the block's timeout).
+const DIFF_LINES: usize = 4000;
+/// Hunks and lines a report shows; the rest is counted.
+const DIFF_HUNKS: usize = 20;
+const SHOWN_LINES: usize = 60;
+
+/// A unified diff of expected vs actual, for reports: linear time beyond [`DIFF_LINES`],
+/// and capped at [`DIFF_HUNKS`] hunks with a count of what was left out.
 pub fn diff(expected: &str, actual: &str) -> String {
+    let (exp, act) = (lines(expected), lines(actual));
+    let head = exp.iter().zip(&act).take_while(|(e, a)| line_matches(e, a)).count();
+    let tail = exp[head..].iter().rev().zip(act[head..].iter().rev()).take_while(|(e, a)| line_matches(e, a)).count();
+    let (mid_e, mid_a) = (&exp[head..exp.len() - tail], &act[head..act.len() - tail]);
+    let mut out = String::from("--- expected\n+++ actual\n");
+    if mid_e.len() + mid_a.len() > DIFF_LINES {
+        out.push_str(&format!("@@ -{},{} +{},{} @@\n", head + 1, mid_e.len(), head + 1, mid_a.len()));
+        for (sign, side) in [('-', mid_e), ('+', mid_a)] {
+            for l in side.iter().take(SHOWN_LINES) {
+                out.push(sign);
+                out.push_str(l);
+                out.push('\n');
+            }
+            if side.len() > SHOWN_LINES {
+                out.push_str(&format!("[cookbook: {} more {} lines not shown]\n", side.len() - SHOWN_LINES, if sign == '-' { "expected" } else { "actual" }));
+            }
+        }
+        return out;
+    }
     let d = similar::TextDiff::from_lines(expected, actual);
-    let mut out = d.unified_diff().context_radius(3).header("expected", "actual").to_string();
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
+    let mut unified = d.unified_diff();
+    let hunks: Vec<String> = unified.context_radius(3).iter_hunks().map(|h| h.to_string()).collect();
+    for h in hunks.iter().take(DIFF_HUNKS) {
+        out.push_str(h);
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    if hunks.len() > DIFF_HUNKS {
+        out.push_str(&format!("[cookbook: {} more differing hunks not shown]\n", hunks.len() - DIFF_HUNKS));
+    }
+    if hunks.is_empty() {
+        return String::new();
     }
     out
 }
@@ -115,6 +153,20 @@ mod tests {
         let d = diff("a\nb\n", "a\nc\n");
         assert!(d.contains("--- expected\n+++ actual\n"), "{d}");
         assert!(d.contains("-b\n+c\n"), "{d}");
+    }
+
+    /// 200k differing lines: a bounded report, computed without a quadratic search.
+    #[test]
+    fn huge_diffs_are_capped() {
+        let exp: String = (0..200_000).map(|i| format!("line {i}\n")).collect();
+        let act: String = (0..200_000).map(|i| format!("line {}\n", i * 7 % 200_003)).collect();
+        let d = diff(&exp, &act);
+        assert!(d.len() < 16 * 1024, "{} bytes", d.len());
+        assert!(d.contains("[cookbook: 199939 more expected lines not shown]"), "{}", &d[d.len() - 300..]);
+        assert!(d.starts_with("--- expected\n+++ actual\n@@ -2,199999 +2,199999 @@\n-line 1\n"), "{}", &d[..200]);
+        let many: String = (0..100).map(|i| format!("same\nx{i}\nsame\nsame\nsame\nsame\nsame\nsame\n")).collect();
+        let d = diff(&many, &many.replace('x', "y"));
+        assert!(d.ends_with("[cookbook: 80 more differing hunks not shown]\n"), "{d}");
     }
 
     /// The obvious exponential definition, for checking the greedy matcher on small inputs.

@@ -107,26 +107,38 @@ const STALE: &[&str] = &[
     "unknown flag:",
     "unknown shorthand flag:",
     "is not a docker command",
+    "unknown command: docker",
 ];
 
-/// Texts that mean the environment, not the docs, stopped the block.
-const BLOCKED: &[(&str, &str, Need)] = &[
+/// Texts of the docker CLI or the engine that mean the environment, not the docs, stopped
+/// the block. Read only on the lines the docker CLI prints for its own errors.
+const BLOCKED_BY_ENGINE: &[(&str, &str, Need)] = &[
     ("toomanyrequests", "the registry's pull rate limit was hit", Need::Registry),
     ("pull rate limit", "the registry's pull rate limit was hit", Need::Registry),
     ("Cannot connect to the Docker daemon", "the Docker daemon is not reachable", Need::Docker),
     ("no such host", "the registry is unreachable (name lookup failed)", Need::Registry),
     ("Temporary failure in name resolution", "the registry is unreachable (name lookup failed)", Need::Registry),
     ("server misbehaving", "the registry is unreachable (name lookup failed)", Need::Registry),
-    ("dial tcp", "the registry is unreachable", Need::Registry),
     ("i/o timeout", "the registry is unreachable (timed out)", Need::Registry),
     ("TLS handshake timeout", "the registry is unreachable (timed out)", Need::Registry),
     ("network is unreachable", "the network is unreachable", Need::Network),
-    ("Network is unreachable", "the network is unreachable", Need::Network),
-    // busybox wget, curl and glibc's resolver when a host name cannot be looked up.
-    ("bad address", "the network is unreachable (name lookup failed)", Need::Network),
-    ("Could not resolve host", "the network is unreachable (name lookup failed)", Need::Network),
-    ("Name or service not known", "the network is unreachable (name lookup failed)", Need::Network),
-    ("connection refused", "a connection was refused", Need::Network),
+    ("dial tcp", "the registry is unreachable", Need::Registry),
+];
+
+/// How the docker CLI (and compose) start the lines of their own errors.
+/// (`Get "…"` is how the legacy builder reports a `FROM` it cannot fetch.)
+const DOCKER_ERROR_LINE: &[&str] =
+    &["docker: ", "Error response from daemon:", "Error: ", "ERROR: ", "Cannot connect to the Docker daemon", "Get \"https://"];
+
+/// Texts of other tools that mean no network, believed only for a block that declares
+/// `needs=network` (wget, curl and glibc's resolver when a host name cannot be looked up).
+const BLOCKED_NETWORK: &[(&str, &str)] = &[
+    ("network is unreachable", "the network is unreachable"),
+    ("Network is unreachable", "the network is unreachable"),
+    ("bad address", "the network is unreachable (name lookup failed)"),
+    ("Could not resolve host", "the network is unreachable (name lookup failed)"),
+    ("Name or service not known", "the network is unreachable (name lookup failed)"),
+    ("Temporary failure in name resolution", "the network is unreachable (name lookup failed)"),
 ];
 
 /// Judges a block that ran. `expected` has placeholders substituted already.
@@ -142,7 +154,7 @@ pub fn judge(attrs: &Attrs, expected: Option<&str>, seen: &Observed, caps: Capab
     }
     let code = seen.exit_code;
     if code != Some(attrs.exit) {
-        if let Some(v) = classify_error(&seen.merged, caps) {
+        if let Some(v) = classify_error(&seen.merged, caps, attrs.needs.contains(&Need::Network)) {
             return v;
         }
         let got = code.map_or("killed by a signal".to_string(), |c| format!("exit status {c}"));
@@ -175,17 +187,33 @@ pub fn judge(attrs: &Attrs, expected: Option<&str>, seen: &Observed, caps: Capab
     }
 }
 
-/// Stale, blocked or skipped-for-GPU from the error text alone, if it says so.
-pub fn classify_error(text: &str, caps: Capabilities) -> Option<Verdict> {
+/// Stale, blocked or skipped-for-GPU from the error text alone, if it says so. `blocked`
+/// comes only from the docker CLI's own error lines naming a remote registry or the
+/// network (or, for a block that declares `needs=network`, a tool's lookup failure):
+/// a registry or service on loopback is the page's own, and its failure is `fail`.
+pub fn classify_error(text: &str, caps: Capabilities, declares_network: bool) -> Option<Verdict> {
     if text.contains("could not select device driver") && text.contains("gpu") && !caps.gpu {
         return Some(Verdict::new(Outcome::Skipped, "needs a GPU: the engine has no GPU device driver").lacking(Need::Gpu));
     }
-    let quote = |needle: &str| quote_line(text, needle);
-    for (needle, why, need) in BLOCKED {
-        if text.contains(needle) {
-            return Some(Verdict::new(Outcome::Blocked, format!("{why}: {}", quote(needle))).lacking(*need));
+    // A refused connection reached its host: nothing listens there, which is the page's
+    // (or the service's) failure, not a missing network.
+    let remote = |line: &str| {
+        line.contains("Cannot connect to the Docker daemon") || !names_loopback(line) && !line.contains("connection refused")
+    };
+    let docker_lines = text.lines().map(str::trim).filter(|l| DOCKER_ERROR_LINE.iter().any(|p| l.starts_with(p)));
+    for line in docker_lines.filter(|l| remote(l)) {
+        if let Some((_, why, need)) = BLOCKED_BY_ENGINE.iter().find(|(n, _, _)| line.contains(n)) {
+            return Some(Verdict::new(Outcome::Blocked, format!("{why}: {}", shorten(line))).lacking(*need));
         }
     }
+    if declares_network {
+        for line in text.lines().map(str::trim).filter(|l| remote(l)) {
+            if let Some((_, why)) = BLOCKED_NETWORK.iter().find(|(n, _)| line.contains(n)) {
+                return Some(Verdict::new(Outcome::Blocked, format!("{why}: {}", shorten(line))).lacking(Need::Network));
+            }
+        }
+    }
+    let quote = |needle: &str| quote_line(text, needle);
     let dead_manifest = text.contains("manifest for ") && text.contains(" not found");
     if let Some(needle) = STALE.iter().find(|n| text.contains(*n)) {
         return Some(Verdict::new(Outcome::Stale, format!("the docs name something that no longer exists: {}", quote(needle))));
@@ -196,14 +224,25 @@ pub fn classify_error(text: &str, caps: Capabilities) -> Option<Verdict> {
     None
 }
 
-/// The line of `text` holding `needle`, trimmed and shortened for a reason string.
-fn quote_line(text: &str, needle: &str) -> String {
-    let line = text.lines().find(|l| l.contains(needle)).unwrap_or(needle).trim();
+/// Whether an error line is about this machine itself: `localhost`, `127.x.x.x`, `::1`.
+fn names_loopback(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    l.contains("localhost") || l.contains("[::1]") || l.contains("::1]:") || {
+        l.match_indices("127.").any(|(i, _)| i == 0 || !l.as_bytes()[i - 1].is_ascii_alphanumeric() && l.as_bytes()[i - 1] != b'.')
+    }
+}
+
+fn shorten(line: &str) -> String {
     let mut s: String = line.chars().take(200).collect();
     if s.len() < line.len() {
         s.push('…');
     }
     s
+}
+
+/// The line of `text` holding `needle`, trimmed and shortened for a reason string.
+fn quote_line(text: &str, needle: &str) -> String {
+    shorten(text.lines().find(|l| l.contains(needle)).unwrap_or(needle).trim())
 }
 
 fn secs(s: f64) -> String {
@@ -265,16 +304,40 @@ mod tests {
         assert_eq!(v.missing, Some(Need::Registry));
         assert_eq!(judge(&a, None, &seen(125, gpu), NO_GPU).missing, Some(Need::Gpu));
         assert_eq!(judge(&a, None, &seen(1, daemon), NO_GPU).missing, Some(Need::Docker));
+        // Other tools' lookup failures count only for a block that declares the network.
+        let net = Attrs { needs: [Need::Network].into(), ..Attrs::default() };
         let wget = "wget: bad address 'pypi.org'";
-        let v = judge(&a, None, &seen(1, wget), NO_GPU);
+        let v = judge(&net, None, &seen(1, wget), NO_GPU);
         assert_eq!((v.outcome, v.missing), (Outcome::Blocked, Some(Need::Network)));
+        assert_eq!(judge(&a, None, &seen(1, wget), NO_GPU).outcome, Outcome::Fail);
         let curl = "curl: (6) Could not resolve host: pypi.org";
-        assert_eq!(judge(&a, None, &seen(6, curl), NO_GPU).missing, Some(Need::Network));
+        assert_eq!(judge(&net, None, &seen(6, curl), NO_GPU).missing, Some(Need::Network));
         let flag = "unknown flag: --gpu\nSee 'docker run --help'.";
         assert_eq!(judge(&a, None, &seen(125, flag), NO_GPU).outcome, Outcome::Stale);
         // A block expected to fail is judged on its exit status, not on the error text.
         let a125 = Attrs { exit: 125, ..Attrs::default() };
         assert_eq!(judge(&a125, None, &seen(125, dead_tag), NO_GPU).outcome, Outcome::Pass);
+    }
+
+    /// The page's own registry or service (on loopback), and text a script printed, are
+    /// the page's failures; only the docker CLI's errors about a remote host are blocked.
+    #[test]
+    fn loopback_and_printed_text_are_not_blocked() {
+        let a = Attrs::default();
+        let local = "Error response from daemon: Get \"http://127.0.0.1:9/v2/\": dial tcp 127.0.0.1:9: connect: connection refused";
+        assert_eq!(judge(&a, None, &seen(1, local), NO_GPU).outcome, Outcome::Fail);
+        let named = "docker: Error response from daemon: Get \"http://localhost:5000/v2/\": dial tcp [::1]:5000: connect: connection refused.";
+        assert_eq!(judge(&a, None, &seen(125, named), NO_GPU).outcome, Outcome::Fail);
+        let printed = "Get \"https://registry-1.docker.io/v2/\": dial tcp 10.1.2.3:443: connect: connection refused";
+        assert_eq!(judge(&a, None, &seen(1, printed), NO_GPU).outcome, Outcome::Fail);
+        let refused = "Error response from daemon: Get \"https://10.127.0.1/v2/\": dial tcp 10.127.0.1:443: connect: connection refused";
+        assert_eq!(judge(&a, None, &seen(1, refused), NO_GPU).outcome, Outcome::Fail);
+        let remote = "Error response from daemon: Get \"https://10.127.0.1/v2/\": dial tcp 10.127.0.1:443: i/o timeout";
+        assert_eq!(judge(&a, None, &seen(1, remote), NO_GPU).outcome, Outcome::Blocked);
+        let build = "Step 1/1 : FROM pytorch/pytorch:2.5.1\nGet \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host";
+        assert_eq!(judge(&a, None, &seen(1, build), NO_GPU).outcome, Outcome::Blocked);
+        let removed = "docker: unknown command: docker deploy\n\nRun 'docker --help' for more information";
+        assert_eq!(judge(&a, None, &seen(1, removed), NO_GPU).outcome, Outcome::Stale);
     }
 
     #[test]

@@ -4,6 +4,17 @@
 use crate::core::verify::judge::Outcome;
 use crate::core::verify::result::RunReport;
 
+/// Bytes of one annotation's message.
+const ANNOTATION: usize = 4096;
+
+/// Text that may hold a block's output, printed so the runner reads no workflow command
+/// in it (`::add-mask::`, `::error`): between `::stop-commands::TOKEN` and `::TOKEN::`.
+/// `token` must be unguessable by the block (a fresh random-ish value per run).
+pub fn inert(text: &str, token: &str) -> String {
+    let token = if text.contains(token) { format!("{token}-{}", text.len()) } else { token.to_string() };
+    format!("::stop-commands::{token}\n{text}{}::{token}::\n", if text.ends_with('\n') || text.is_empty() { "" } else { "\n" })
+}
+
 /// The annotation lines, then the summary as a `::notice`.
 pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
@@ -20,6 +31,15 @@ pub fn render(report: &RunReport) -> String {
         if let Some(diff) = &r.verdict.diff {
             msg.push('\n');
             msg.push_str(diff);
+        }
+        // One bounded message per annotation.
+        if msg.len() > ANNOTATION {
+            let mut cut = ANNOTATION;
+            while !msg.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            msg.truncate(cut);
+            msg.push_str("\n[cookbook: cut; the full diff is in the JSON report]");
         }
         out.push_str(&format!(
             "::{level} file={},line={},title={}::{}\n",
@@ -51,5 +71,7 @@ mod tests {
     fn escapes() {
         assert_eq!(data("50%\na"), "50%25%0Aa");
         assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+        let t = inert("x\n::add-mask::secret\n", "tok");
+        assert_eq!(t, "::stop-commands::tok\nx\n::add-mask::secret\n::tok::\n");
     }
 }

@@ -51,7 +51,21 @@ pub fn block_line(r: &BlockResult) -> String {
     }
     if r.verdict.outcome != Outcome::Pass {
         s.push_str(": ");
-        s.push_str(&r.verdict.reason);
+        s.push_str(&shown(&r.verdict.reason).replace('\n', " "));
+    }
+    s
+}
+
+/// Text from a block's output made safe to print: control characters other than newline
+/// and tab (terminal escape sequences, `\r` overwrites, bells) become visible `\x1b`.
+pub fn shown(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            s.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            s.push(c);
+        }
     }
     s
 }
@@ -73,7 +87,8 @@ pub fn problems(report: &RunReport, sources: &BTreeMap<PathBuf, SourceFile>, col
             Outcome::Blocked => "verify-blocked",
             _ => "verify-skipped",
         };
-        let mut d = if r.fails_run { Diagnostic::error(code, r.verdict.reason.clone()) } else { Diagnostic::warning(code, r.verdict.reason.clone()) };
+        let reason = shown(&r.verdict.reason);
+        let mut d = if r.fails_run { Diagnostic::error(code, reason) } else { Diagnostic::warning(code, reason) };
         d = match sources.get(&r.block.file) {
             Some(src) => d.at_line(src, r.block.line),
             None => d.in_file(&r.block.file),
@@ -94,7 +109,7 @@ pub fn problems(report: &RunReport, sources: &BTreeMap<PathBuf, SourceFile>, col
             (None, Outcome::Leaked | Outcome::Skipped) => String::new(),
             (None, _) => tail(&r.output, 20),
         };
-        for line in detail.lines() {
+        for line in shown(&detail).lines() {
             out.push_str("    ");
             out.push_str(line);
             out.push('\n');
@@ -188,5 +203,10 @@ mod tests {
         assert_eq!(mark_diff(diff, false), "--- expected\n+++ actual\n@@ -1 +1 @@\n-a→b\n+a    b·\n same\n(→ is a tab, · a trailing space)\n");
         assert!(mark_diff(diff, true).contains("\x1b[31m-a→b\x1b[0m\n\x1b[32m+a    b·\x1b[0m"));
         assert!(!mark_diff("-a\n+b\n", false).contains("→ is a tab"));
+    }
+
+    #[test]
+    fn output_cannot_drive_the_terminal() {
+        assert_eq!(shown("a\u{1b}[2Jb\r\tc\n\u{7}"), "a\\x1b[2Jb\\x0d\tc\n\\x07");
     }
 }

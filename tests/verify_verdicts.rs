@@ -1,0 +1,264 @@
+//! Verdicts that must be earned: each case is a small book written to make `cookbook
+//! verify` report green while a recipe is broken (or nothing ran), run through the binary.
+//! Cases without `docker` in their blocks need no engine; the others skip without one
+//! (and fail under `COOKBOOK_REQUIRE_DOCKER=1`).
+
+mod common;
+mod support;
+
+use std::collections::BTreeMap;
+
+use common::*;
+
+/// A book in a temporary folder: `book.toml` plus `content/<name>` pages.
+fn book(toml_extra: &str, pages: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = format!("[book]\ntitle = \"Verdicts\"\n\n[verify]\njobs = 2\ntimeout = \"60s\"\nrequire = []\n{toml_extra}");
+    std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    for (name, text) in pages {
+        std::fs::write(dir.path().join("content").join(name), text).unwrap();
+    }
+    dir
+}
+
+/// `file:line` → (outcome, reason, attempts) from the run's JSON report.
+fn verdicts(dir: &tempfile::TempDir) -> BTreeMap<String, (String, String, u64)> {
+    let text =
+        std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).expect("a JSON report");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["blocks"]
+        .as_array()
+        .expect("blocks")
+        .iter()
+        .map(|b| {
+            (
+                format!("{}:{}", b["file"].as_str().unwrap(), b["line"]),
+                (
+                    b["outcome"].as_str().unwrap().to_string(),
+                    b["reason"].as_str().unwrap().to_string(),
+                    b["attempts"].as_u64().unwrap_or(0),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn verify(dir: &tempfile::TempDir, extra: &[&str]) -> (Option<i32>, String, String) {
+    let root = path_str(dir.path());
+    let mut args = vec!["verify", "--root", root.as_str()];
+    args.extend(extra);
+    let out = cookbook(&args);
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+/// Case 1: a registry on loopback that the page forgot to start, and a refused connection
+/// printed by the script, are the page's failures, not a blocked environment.
+#[test]
+fn dead_local_registry_and_refused_connections_fail() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("dead_local_registry_and_refused_connections_fail") else {
+        return;
+    };
+    let dir = book(
+        "",
+        &[
+            ("a.md", "# Local registry\n\n```bash verify retries=2\ndocker pull 127.0.0.1:9/team/base:1\n```\n"),
+            (
+                "b.md",
+                "# A service\n\n```bash verify retries=2\necho 'Get \"https://registry-1.docker.io/v2/\": dial tcp 10.1.2.3:443: connect: connection refused' >&2\nexit 1\n```\n",
+            ),
+        ],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let v = verdicts(&dir);
+    assert_eq!(v["content/a.md:3"].0, "fail", "{:?}", v["content/a.md:3"]);
+    assert_eq!(v["content/a.md:3"].2, 1, "a failure is not retried");
+    assert_eq!(v["content/b.md:3"].0, "fail", "{:?}", v["content/b.md:3"]);
+    assert_eq!(v["content/b.md:3"].2, 1, "a failure is not retried");
+}
+
+/// Case 2: needs come from the commands, not from words in strings or comments.
+#[test]
+fn needs_are_inferred_from_commands_only() {
+    let dir = book(
+        "",
+        &[(
+            "a.md",
+            "# GPU words\n\n```bash verify\necho \"pass --gpus all to docker run\"\n# then run nvidia-smi on the host\nprintf '%s\\n' 'docker run --runtime nvidia'\n```\n\n\
+             ```bash verify\ndocker run --rm --gpus all busybox true\n```\n\n```bash verify\nnvidia-smi -L\n```\n\n\
+             ```bash verify\ndocker create --device=nvidia.com/gpu=all busybox\n```\n",
+        )],
+    );
+    let (code, stdout, stderr) = verify(&dir, &["--list"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let needs: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .map(|l| l.split('\t').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        needs,
+        [
+            "needs=-",
+            "needs=docker,gpu",
+            "needs=gpu",
+            "needs=docker,gpu"
+        ],
+        "{stdout}"
+    );
+    // And the first block really runs (and passes) on a host without a GPU.
+    let (code, stdout, stderr) = verify(&dir, &["a.md:3"]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(verdicts(&dir)["content/a.md:3"].0, "pass");
+}
+
+/// Case 3: a failing command on the left of a pipe fails the block (unless the block
+/// opts out with `set +o pipefail`).
+#[test]
+fn pipelines_fail_when_any_command_fails() {
+    let dir = book(
+        "",
+        &[("a.md", "# Pipes\n\n```bash verify\nfalse | cat\necho not reached\n```\n\n```bash verify\nset +o pipefail\nfalse | cat\n```\n")],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let v = verdicts(&dir);
+    assert_eq!(v["content/a.md:3"].0, "fail", "{:?}", v["content/a.md:3"]);
+    assert_eq!(
+        v["content/a.md:8"].0, "skipped",
+        "the page stopped at its failure"
+    );
+    let dir = book(
+        "",
+        &[(
+            "a.md",
+            "# Opt out\n\n```bash verify\nset +o pipefail\nfalse | cat\n```\n",
+        )],
+    );
+    assert_eq!(verify(&dir, &[]).0, Some(0));
+}
+
+/// Case 3 against the engine: the image does not exist, the pipe must not hide it.
+#[test]
+fn docker_failure_in_a_pipe_is_not_a_pass() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("docker_failure_in_a_pipe_is_not_a_pass") else {
+        return;
+    };
+    let dir = book("", &[("a.md", "# Pipe\n\n```bash verify\ndocker run --rm no-such-image-cookbook:1 echo hi | cat\n```\n")]);
+    let (_, stdout, stderr) = verify(&dir, &[]);
+    let v = verdicts(&dir);
+    assert_ne!(v["content/a.md:3"].0, "pass", "{stdout}\n{stderr}");
+}
+
+/// Case 4: with `output=both`, stdout and stderr arrive in the order they were written.
+#[test]
+fn merged_output_keeps_the_order_it_was_written_in() {
+    let mut expected = String::new();
+    for i in 1..=200 {
+        expected.push_str(&format!("out {i}\nerr {i}\n"));
+    }
+    let page = format!(
+        "# Order\n\n```bash verify\nfor i in $(seq 200); do echo \"out $i\"; echo \"err $i\" >&2; done\n```\n\n```text output\n{expected}```\n\n\
+         ```bash verify output=stdout\necho 1; echo 2 >&2; echo 3\n```\n\n```text output\n1\n3\n```\n"
+    );
+    let dir = book("", &[("a.md", &page)]);
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+}
+
+/// Case 5: a block's own EXIT trap runs, and its exports still reach the next block.
+#[test]
+fn exports_survive_a_blocks_own_exit_trap() {
+    let dir = book(
+        "",
+        &[(
+            "a.md",
+            "# Traps\n\n```bash verify\nexport ID=abc123\ntrap 'echo bye' EXIT\n```\n\n```text output\nbye\n```\n\n\
+             ```bash verify\n( trap 'echo sub' EXIT; true )\ntrap - EXIT\necho \"[$ID]\"\n```\n\n```text output\nsub\n[abc123]\n```\n",
+        )],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+}
+
+/// Case 6: an unclosed fence is an error at its line in build, check and verify.
+#[test]
+fn an_unclosed_fence_is_an_error_everywhere() {
+    let page = "# Setup\n\n```text\nnot closed\n\n```bash verify\nexit 1\n```\n";
+    for cmd in ["build", "check", "verify"] {
+        let dir = book("", &[("a.md", page)]);
+        let out = cookbook(&[cmd, "--root", &path_str(dir.path())]);
+        let stderr = text(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{cmd}: {stderr}");
+        assert!(
+            stderr.contains("error[fence]: code block is never closed")
+                && stderr.contains("--> content/a.md:3"),
+            "{cmd}: {stderr}"
+        );
+    }
+}
+
+/// Case 7: a selection that matches nothing is a usage error naming the filter.
+#[test]
+fn a_selection_that_matches_nothing_exits_2() {
+    let dir = book("", &[("a.md", "# A\n\n```bash verify\ntrue\n```\n")]);
+    let (code, _, stderr) = verify(&dir, &["no-such-page.md"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no verify block matches `no-such-page.md`"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = verify(&dir, &["a.md"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+/// Case 8: a shell that cannot start stops the run before anything runs: exit 3.
+#[test]
+fn a_shell_that_cannot_start_exits_3() {
+    let dir = book(
+        "shell = \"bsh-no-such-shell\"\n",
+        &[("a.md", "# A\n\n```bash verify\ntrue\n```\n")],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(3), "{stdout}\n{stderr}");
+    assert!(stderr.contains("bsh-no-such-shell"), "{stderr}");
+    assert!(
+        !dir.path().join(".cookbook/verify.json").exists(),
+        "nothing ran"
+    );
+}
+
+/// Case 9: stale end to end: an unknown flag, an unknown subcommand, a removed command.
+#[test]
+fn stale_docs_are_judged_stale_end_to_end() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("stale_docs_are_judged_stale_end_to_end") else {
+        return;
+    };
+    let dir = book(
+        "",
+        &[
+            (
+                "a.md",
+                "# Flag\n\n```bash verify\ndocker run --no-such-flag busybox:latest true\n```\n",
+            ),
+            (
+                "b.md",
+                "# Subcommand\n\n```bash verify\ndocker container frobnicate\n```\n",
+            ),
+            (
+                "c.md",
+                "# Removed\n\n```bash verify\ndocker deploy --compose-file stack.yml demo\n```\n",
+            ),
+        ],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let v = verdicts(&dir);
+    for at in ["content/a.md:3", "content/b.md:3", "content/c.md:3"] {
+        assert_eq!(v[at].0, "stale", "{at}: {:?}", v[at]);
+    }
+}
