@@ -1,5 +1,6 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
 
+pub mod accept;
 pub mod atomic;
 pub mod browser;
 pub mod docker;
@@ -11,5 +12,6 @@ pub mod proof;
 pub mod runner;
 pub mod server;
 pub mod shell;
+pub mod socket_timeouts;
 pub mod watch;
 pub mod write;
