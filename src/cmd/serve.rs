@@ -43,6 +43,7 @@ pub fn run(args: &ServeArgs) -> i32 {
             return exit::FAILURE;
         }
     };
+    quiet_tiny_http_panics();
     let color = std::io::stderr().is_terminal();
     let shown_root = root.clone();
     let mut warned = Vec::new();
@@ -75,6 +76,21 @@ pub fn run(args: &ServeArgs) -> i32 {
     eprintln!("stopping");
     preview.stop();
     exit::OK
+}
+
+/// tiny_http panics on its accept thread when it runs out of descriptors right after an
+/// accept (it unwraps a `try_clone`); `io::accept` starts a new accept loop and reports the
+/// trouble once, so that panic's message is only noise.
+fn quiet_tiny_http_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_tiny_http = info
+            .location()
+            .is_some_and(|l| l.file().contains("tiny_http"));
+        if !in_tiny_http {
+            previous(info);
+        }
+    }));
 }
 
 /// The site builder for the book at `root`: the build pipeline's session, kept warm.

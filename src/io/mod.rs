@@ -1,5 +1,6 @@
 //! Effects at the edge: the filesystem, processes, Docker, HTTP and file watching.
 
+pub mod accept;
 pub mod atomic;
 pub mod book_root;
 pub mod browser;
@@ -14,5 +15,6 @@ pub mod proof;
 pub mod runner;
 pub mod server;
 pub mod shell;
+pub mod socket_timeouts;
 pub mod watch;
 pub mod write;

@@ -1,9 +1,12 @@
 //! The preview HTTP server: tiny_http, a fixed pool of request workers, and one thread that
 //! answers parked long-poll waiters, so waiting browsers never hold a worker. Serves whatever
-//! [`Snapshot`] was installed last; what to answer is `core::preview`'s, builds are `io::live`'s.
+//! [`Snapshot`] was installed last; what to answer is `core::preview`'s, builds are `io::live`'s,
+//! keeping tiny_http accepting is `io::accept`'s.
 
-use std::io::{self, Read};
-use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -12,6 +15,8 @@ use tiny_http::{Header, Response, StatusCode};
 
 use crate::core::output::Output;
 use crate::core::preview::{self, Answer, Body, Method, Page, Snapshot};
+use crate::io::accept::{self, Acceptor};
+use crate::io::socket_timeouts::{self, Sweeper};
 
 /// How the server listens and how much it lets clients hold.
 #[derive(Debug, Clone)]
@@ -29,8 +34,37 @@ pub struct ServerOptions {
     pub poll_timeout: Duration,
     /// A client that stops reading its response frees the worker after this.
     pub send_timeout: Duration,
-    /// A connection that sends nothing (or half a request) is closed after this.
+    /// A connection that sends nothing (or half a request) is closed after this (Linux).
     pub idle_timeout: Duration,
+    /// Where trouble the server rides out, and the end of serving, are reported.
+    pub notices: Notices,
+}
+
+/// Where the server reports accept errors it rides out (`warn`, once per kind) and the end of
+/// serving when it cannot go on (`fatal`). By default: to stderr, and `fatal` exits the
+/// process, rather than leave it running without serving.
+#[derive(Clone)]
+pub struct Notices {
+    pub warn: Arc<dyn Fn(&str) + Send + Sync>,
+    pub fatal: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+impl Default for Notices {
+    fn default() -> Self {
+        Notices {
+            warn: Arc::new(|m| eprintln!("warning: {m}")),
+            fatal: Arc::new(|m| {
+                eprintln!("error: {m}\nhelp: start `cookbook serve` again");
+                std::process::exit(crate::exit::ENVIRONMENT);
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for Notices {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Notices")
+    }
 }
 
 impl Default for ServerOptions {
@@ -44,6 +78,7 @@ impl Default for ServerOptions {
             poll_timeout: Duration::from_secs(25),
             send_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            notices: Notices::default(),
         }
     }
 }
@@ -151,27 +186,33 @@ pub fn bind(opts: &ServerOptions) -> io::Result<(TcpListener, Vec<u16>)> {
 /// A server running on its own threads until [`RunningServer::stop`].
 pub struct RunningServer {
     addr: SocketAddr,
-    server: Arc<tiny_http::Server>,
+    acceptor: Acceptor,
+    sweeper: Sweeper,
     site: Arc<LiveSite>,
     threads: Vec<JoinHandle<()>>,
 }
 
-/// Starts serving `site` on `listener`.
+/// Starts serving `site` on `listener`; returns once the server answers a request.
 pub fn start(
     listener: TcpListener,
     site: Arc<LiveSite>,
     opts: &ServerOptions,
 ) -> io::Result<RunningServer> {
     let addr = listener.local_addr()?;
-    set_socket_timeouts(&listener, opts.send_timeout, opts.idle_timeout);
-    let server = tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?;
-    let server = Arc::new(server);
+    socket_timeouts::set_inherited(&listener, opts.send_timeout);
+    let sweeper = Sweeper::start(addr, opts.idle_timeout)?;
+    let (to_workers, requests) = mpsc::channel();
+    // A retired accept loop's connections are closed after the idle timeout at most, once
+    // their last request (a long-poll, perhaps) is answered.
+    let drain_after = opts.idle_timeout + opts.poll_timeout + Duration::from_secs(1);
+    let acceptor = accept::start(listener, to_workers, opts.notices.clone(), drain_after)?;
+    let requests = Arc::new(Mutex::new(requests));
     let mut threads = Vec::new();
     for i in 0..opts.workers.max(1) {
-        let (server, site, opts) = (server.clone(), site.clone(), opts.clone());
+        let (requests, site, opts) = (requests.clone(), site.clone(), opts.clone());
         let worker = thread::Builder::new().name(format!("serve-worker-{i}"));
         threads.push(worker.spawn(move || {
-            while let Ok(request) = server.recv() {
+            while let Some(request) = next_request(&requests) {
                 handle(request, &site, &opts);
             }
         })?);
@@ -179,12 +220,50 @@ pub fn start(
     let waiters_site = site.clone();
     let waiters = thread::Builder::new().name("serve-reload".into());
     threads.push(waiters.spawn(move || answer_waiters(&waiters_site))?);
-    Ok(RunningServer {
+    let server = RunningServer {
         addr,
-        server,
+        acceptor,
+        sweeper,
         site,
         threads,
-    })
+    };
+    if let Err(e) = answers(addr, Duration::from_secs(10)) {
+        server.stop();
+        return Err(io::Error::new(
+            e.kind(),
+            format!("the server does not answer: {e}"),
+        ));
+    }
+    Ok(server)
+}
+
+fn next_request(requests: &Mutex<Receiver<tiny_http::Request>>) -> Option<tiny_http::Request> {
+    let requests = requests.lock().unwrap_or_else(|e| e.into_inner());
+    requests.recv().ok()
+}
+
+/// Whether a request to `addr` gets an HTTP answer within `limit`.
+fn answers(addr: SocketAddr, limit: Duration) -> io::Result<()> {
+    let mut to = addr;
+    if to.ip().is_unspecified() {
+        to.set_ip(match to.ip() {
+            IpAddr::V4(_) => IpAddr::from([127, 0, 0, 1]),
+            IpAddr::V6(_) => IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]),
+        });
+    }
+    let mut stream = TcpStream::connect_timeout(&to, limit)?;
+    stream.set_read_timeout(Some(limit))?;
+    stream.set_write_timeout(Some(limit))?;
+    stream.write_all(b"HEAD / HTTP/1.1\r\nHost: cookbook\r\nConnection: close\r\n\r\n")?;
+    let mut head = [0u8; 5];
+    stream.read_exact(&mut head)?;
+    if &head != b"HTTP/" {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "not an HTTP answer",
+        ));
+    }
+    Ok(())
 }
 
 impl RunningServer {
@@ -192,16 +271,16 @@ impl RunningServer {
         self.addr
     }
 
-    /// Answers the parked waiters, stops the workers, closes the socket.
+    /// Answers the parked waiters, stops accepting and the workers, closes the socket.
     pub fn stop(self) {
         self.site.lock().stopping = true;
         self.site.changed.notify_all();
-        for _ in 0..self.threads.len() {
-            self.server.unblock();
-        }
+        // The workers end once every accept loop has ended and the request channel closes.
+        self.acceptor.stop();
         for t in self.threads {
             let _ = t.join();
         }
+        drop(self.sweeper);
     }
 }
 
@@ -362,45 +441,3 @@ impl Read for PageReader {
         Ok(n)
     }
 }
-
-/// Accepted sockets inherit these on Linux, and tiny_http gives no other way to set them:
-/// a client that stops reading gets its worker back after `send`, and a connection idle or
-/// stuck mid-request is closed after `recv`. Best-effort elsewhere.
-#[cfg(unix)]
-fn set_socket_timeouts(listener: &TcpListener, send: Duration, recv: Duration) {
-    use std::os::fd::AsRawFd;
-    for (opt, d) in [(libc::SO_SNDTIMEO, send), (libc::SO_RCVTIMEO, recv)] {
-        let tv = libc::timeval {
-            tv_sec: d.as_secs() as libc::time_t,
-            tv_usec: d.subsec_micros() as libc::suseconds_t,
-        };
-        let size = std::mem::size_of::<libc::timeval>() as libc::socklen_t;
-        // SAFETY: a valid fd and a pointer to a timeval of the size given.
-        unsafe {
-            libc::setsockopt(
-                listener.as_raw_fd(),
-                libc::SOL_SOCKET,
-                opt,
-                (&tv as *const libc::timeval).cast(),
-                size,
-            );
-        }
-    }
-    // tiny_http writes a response's head and body separately; with Nagle's algorithm the
-    // body then waits for the client's delayed ACK (40 ms a request on Linux). Accepted
-    // sockets inherit TCP_NODELAY from the listener.
-    let one: libc::c_int = 1;
-    // SAFETY: a valid fd and a pointer to a c_int of the size given.
-    unsafe {
-        libc::setsockopt(
-            listener.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_NODELAY,
-            (&one as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
-}
-
-#[cfg(not(unix))]
-fn set_socket_timeouts(_: &TcpListener, _: Duration, _: Duration) {}
