@@ -183,6 +183,7 @@ const init = (doc) => {
   if (!form || !input || !panel) return;
   const root = doc.documentElement.dataset.root || '', engine = createEngine(scriptLoader(doc, root));
   let seq = 0, sel = -1;
+  const show = (on) => { panel.hidden = !on; };
   form.hidden = false;
   const items = () => panel.querySelectorAll('.search-result');
   const select = (i) => {
@@ -197,15 +198,18 @@ const init = (doc) => {
     const q = input.value, mine = ++seq;
     sel = -1;
     input.removeAttribute('aria-activedescendant');
-    if (!q.trim()) return (panel.hidden = true);
+    if (!q.trim()) return show(false);
     engine.search(q).catch((error) => ({ results: [], error })).then((out) => {
-      if (mine === seq) { render(doc, panel, root, out, q); panel.hidden = false; }
+      if (mine !== seq) return;
+      render(doc, panel, root, out, q);
+      show(true);
+      if ($('search-status')) $('search-status').textContent = out.results.length + ' results';
     });
   };
   input.onkeydown = (e) => {
     const step = { ArrowDown: 1, ArrowUp: -1 }[e.key];
     if (step) { e.preventDefault(); select(sel + step); }
-    if (e.key === 'Escape') { input.value = ''; panel.hidden = true; input.blur(); }
+    if (e.key === 'Escape') { e.preventDefault(); panel.hidden ? input.blur() : show(false); }
   };
   form.onsubmit = (e) => {
     e.preventDefault();
@@ -213,9 +217,12 @@ const init = (doc) => {
     if (a) G.location.href = a.href;
   };
   doc.addEventListener('keydown', (e) => {
-    if (e.key === '/' && !/^(INPUT|TEXTAREA)$/.test(e.target.tagName)) { e.preventDefault(); input.focus(); input.select(); }
+    const k = e.key.toLowerCase(), mod = e.ctrlKey || e.metaKey;
+    if (mod && k === 'k' || !mod && !e.altKey && (k === '/' || k === 's') && !/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) {
+      e.preventDefault(); input.focus(); input.select();
+    }
   });
-  doc.addEventListener('click', (e) => { if (!form.contains(e.target)) panel.hidden = true; });
+  doc.addEventListener('click', (e) => form.contains(e.target) || show(false));
 };
 
 G.cookbookSearch = { add, tokens, parseQuery, createEngine, highlight, excerpt, render };
