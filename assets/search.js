@@ -224,7 +224,7 @@ const init = (doc) => {
       render(doc, panel, root, out, q);
       show(true);
       ($('search-status') || {}).textContent = out.results.length + ' results';
-    }), 120);
+    }), 180);
   input.oninput = () => {
     const q = input.value, mine = ++seq;
     sel = -1;

@@ -97,6 +97,23 @@
     var here = side.querySelector("[aria-current]");
     if (here) side.scrollTop = here.offsetTop - side.clientHeight / 2;
   }
+  // The page's table of contents marks the section being read.
+  var links = Array.prototype.slice.call(document.querySelectorAll(".toc a[href^='#']"));
+  var heads = links.map(function (a) { return document.getElementById(decodeURIComponent(a.hash.slice(1))); });
+  if (links.length) {
+    var spy = function () {
+      var top = (document.querySelector(".top") || { offsetHeight: 0 }).offsetHeight + 16, k = 0;
+      heads.forEach(function (h, i) { if (h && h.getBoundingClientRect().top <= top) k = i; });
+      if (innerHeight + scrollY >= document.documentElement.scrollHeight - 2 && heads[heads.length - 1] &&
+          heads[heads.length - 1].getBoundingClientRect().top < innerHeight) k = heads.length - 1;
+      links.forEach(function (a, i) { if (i === k) a.setAttribute("aria-current", "true"); else a.removeAttribute("aria-current"); });
+    };
+    var queued = false;
+    window.addEventListener("scroll", function () {
+      if (!queued) { queued = true; requestAnimationFrame(function () { queued = false; spy(); }); }
+    }, { passive: true });
+    spy();
+  }
   // ←/→ open the previous/next chapter, as in mdBook.
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;

@@ -534,3 +534,105 @@ fn strip_tags(html: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+#[test]
+fn the_toc_marks_the_section_in_view() {
+    let sites = build_sites();
+    let page = sites.bundled.join("resources.html");
+    each_view(&[DESKTOP, (1600, 900)], |b, (w, _), theme| {
+        b.goto(&url(&page));
+        let ids = b.execute(
+            "return [...document.querySelectorAll('.toc a')].map(a => a.hash.slice(1))",
+            vec![],
+        );
+        let ids: Vec<String> = ids
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert!(ids.len() >= 3, "{ids:?}");
+        for id in [&ids[1], &ids[ids.len() / 2]] {
+            b.execute(
+                "document.getElementById(arguments[0]).scrollIntoView()",
+                vec![json!(id)],
+            );
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                let marked = b.execute("const a = document.querySelectorAll('.toc a[aria-current]'); return a.length === 1 ? a[0].hash.slice(1) : a.length", vec![]);
+                if marked == json!(id) {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{w} {theme}: #{id} in view, the TOC marks {marked}"
+                );
+                std::thread::sleep(Duration::from_millis(25));
+            }
+        }
+    });
+}
+
+#[test]
+fn copy_sits_inside_command_blocks_and_is_announced() {
+    let sites = build_sites();
+    each_view(&[PHONE, DESKTOP], |b, (w, _), theme| {
+        b.goto(&url(&sites.bundled.join("resources.html")));
+        let v = b.execute(
+            "const blocks = [...document.querySelectorAll('.code')];
+             const bad = blocks.filter(c => {
+               const buttons = c.querySelectorAll('button.copy'), out = c.classList.contains('output');
+               if (buttons.length !== (out ? 0 : 1)) return true;
+               if (out) return false;
+               const r = buttons[0].getBoundingClientRect(), p = c.querySelector('pre').getBoundingClientRect();
+               return r.left < p.left || r.right > p.right || r.top < p.top || r.bottom > p.bottom;
+             }).map(c => c.id);
+             const joined = blocks.filter(c => c.classList.contains('output') && c.previousElementSibling && c.previousElementSibling.classList.contains('code'))
+               .filter(c => Math.abs(c.getBoundingClientRect().top - c.previousElementSibling.getBoundingClientRect().bottom) > 1).map(c => c.id);
+             return [blocks.length, bad, joined];",
+            vec![],
+        );
+        assert!(v[0].as_u64().unwrap() > 3, "{v}");
+        assert_eq!(
+            v[1],
+            json!([]),
+            "{w} {theme}: blocks whose Copy is missing, doubled or outside the code"
+        );
+        assert_eq!(
+            v[2],
+            json!([]),
+            "{w} {theme}: output blocks not joined to their command"
+        );
+        click(b, ".code:not(.output) button.copy");
+        b.wait_for("return [...document.querySelectorAll('[role=status]')].some(s => /Copied/.test(s.textContent))", "\"Copied\" announced");
+    });
+}
+
+#[test]
+fn long_code_may_run_wider_than_the_prose() {
+    let sites = build_sites();
+    each_view(&[(1600, 900)], |b, _, theme| {
+        let mut widened = 0;
+        for page in pages(&sites.bundled) {
+            b.goto(&url(&page));
+            let v = b.execute(
+                "const p = document.querySelector('article > p'); if (!p) return [0, 0, 0];
+                 const prose = p.getBoundingClientRect().width, main = document.querySelector('main').clientWidth;
+                 const wide = [...document.querySelectorAll('article > .code')].map(c => c.getBoundingClientRect().width).filter(x => x > prose + 1);
+                 return [wide.length, document.documentElement.scrollWidth > innerWidth ? 1 : 0, Math.max(0, ...wide) > main ? 1 : 0];",
+                vec![],
+            );
+            widened += v[0].as_u64().unwrap();
+            assert_eq!(
+                (v[1].as_u64(), v[2].as_u64()),
+                (Some(0), Some(0)),
+                "{} {theme}: overflow",
+                page.display()
+            );
+        }
+        assert!(
+            widened > 0,
+            "{theme}: no code block ran wider than the prose at 1600 px"
+        );
+    });
+}
