@@ -31,7 +31,7 @@ const tokens = (text) => rawWords(text).flatMap((r) => splitWord(r)?.tokens || [
 /* Query words; the one being typed is also a prefix; `shm size` also finds `--shm-size`. */
 const parseQuery = (q) => rawWords(q).flatMap((raw, i, raws) => {
   const w = splitWord(raw);
-  if (w) w.prefix = i === raws.length - 1 && !/\s$/.test(q) ? w.tokens.filter((t) => raw.endsWith(t)) : [];
+  if (w) w.prefix = i === raws.length - 1 && !/\s$/.test(q) ? w.tokens.filter((t) => raw.endsWith(t) && !/^\d+$/.test(t)) : [];
   return w || [];
 }).map((w, i, ws) => {
   const a = ws[i - 1]?.leaves.at(-1), b = w.leaves[0];
@@ -39,6 +39,19 @@ const parseQuery = (q) => rawWords(q).flatMap((raw, i, raws) => {
   return w;
 });
 
+/* Edits from a to b: insert, delete, substitute, swap two neighbours (`piont` → `point`). */
+const dist = (a, b) => {
+  let p2 = [], p = [...Array(b.length + 1).keys()];
+  for (let i = 1; i <= a.length; i++) {
+    const c = [i];
+    for (let j = 1; j <= b.length; j++) {
+      c[j] = Math.min(p[j] + 1, c[j - 1] + 1, p[j - 1] + (a[i - 1] !== b[j - 1]));
+      if (a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) c[j] = Math.min(c[j], p2[j - 2] + 1);
+    }
+    [p2, p] = [p, c];
+  }
+  return p[b.length];
+};
 const decode = (s, f) => { // varint gaps, 5 bits a digit, each then an impact digit
   for (let i = s[0] === '!' ? 1 : 0, doc = 0; i < s.length;) {
     let mul = 1, v;
@@ -80,6 +93,8 @@ const createEngine = (load) => {
     if (prefix) for (const m of maps.values()) for (const [term, p] of m) {
       if (term !== t && term.startsWith(t)) out.push([term, p, 0.8]);
     }
+    /* A word with no hits: its terms one edit away, in the shards already loaded. */
+    if (!out.length && t.length > 3) for (const m of maps.values()) for (const [k, p] of m) dist(t, k) < 2 && out.push([k, p, 0.7]);
     return out;
   };
   /* Sections matching more query words first, then by summed impact. */
@@ -100,14 +115,19 @@ const createEngine = (load) => {
       r.words = words.filter((w, wi) => has(wi)(w.tokens[0]) || (w.leaves.length && w.leaves.every(has(wi))) ||
         has(wi)(w.pair) || has(wi + 1)(words[wi + 1]?.pair)).length;
     }
-    return [...docs.values()].sort((a, b) => b.words - a.words || b.score - a.score || a.doc - b.doc);
+    const all = [...docs.values()].sort((a, b) => b.words - a.words || b.score - a.score || a.doc - b.doc);
+    /* Sections with every word hide those with fewer: `epochs 42` is not `epochs 4`. */
+    return all.filter((r) => r.words === all[0].words);
   };
   /* Resolves to { results: [{url, title, path, text, code, terms}] }, best first. */
   const search = async (q, limit = LIMIT) => {
     const words = parseQuery(q), m = await get('index');
     if (!words.length) return { results: [] };
     const ids = plan(m.keys, words), maps = await Promise.all(ids.map(shard));
-    const top = score(words, new Map(ids.map((id, k) => [id, maps[k]])), m.keys).slice(0, limit);
+    const loaded = new Map(ids.map((id, k) => [id, maps[k]]));
+    const top = score(words, loaded, m.keys).slice(0, limit);
+    const t = words.at(-1).tokens[0], near = (k) => dist(t, k) * 99 + k.length;
+    if (!top.length) return { results: [], suggest: [...loaded.values()].flatMap((m) => [...m.keys()]).filter((k) => dist(t, k) < 3).sort((a, b) => near(a) - near(b)).slice(0, 3) };
     const chunks = await Promise.all(top.map((r) => get('d/' + Math.floor(r.doc / m.chunk))));
     return { results: top.map((r, k) => {
       const [url, title, path, text, code] = chunks[k][r.doc % m.chunk];
@@ -155,7 +175,7 @@ const marked = (doc, cls, segs) => el(doc, 'span', 'search-result-' + cls, ...se
 const render = (doc, panel, root, out, query) => {
   const say = (text) => panel.replaceChildren(el(doc, 'p', 'search-message', text));
   if (out.error) return say(`Search is unavailable: ${out.error.message}.`);
-  if (!out.results.length) return say(`No results for “${query.trim()}”. Try fewer words or a command as written: --shm-size.`);
+  if (!out.results.length) return say(`No results for “${query.trim()}”. ` + (out.suggest?.length ? `Did you mean ${out.suggest.join(', ')}?` : 'Try fewer words.'));
   panel.replaceChildren(...out.results.map((r, i) => {
     const a = el(doc, 'a', 'search-result', marked(doc, 'title', highlight(r.path.at(-1) || r.title, r.terms)),
       marked(doc, 'path', highlight([r.title, ...r.path.slice(0, -1).filter((h) => h !== r.title)].join(' › '), r.terms)),
@@ -167,6 +187,11 @@ const render = (doc, panel, root, out, query) => {
   }));
 };
 
+/* f once calls pause for `ms`: a typed query fetches about what a pasted one does. */
+const debounce = (f, ms, set = setTimeout, clear = clearTimeout) => {
+  let t;
+  return (...a) => { clear(t); t = set(() => f(...a), ms); };
+};
 const pending = new Map();
 const add = (id, data) => { pending.get(id)?.(data); pending.delete(id); };
 const scriptLoader = (doc, root) => (id) => new Promise((resolve, reject) => {
@@ -183,6 +208,7 @@ const init = (doc) => {
   if (!form || !input || !panel) return;
   const root = doc.documentElement.dataset.root || '', engine = createEngine(scriptLoader(doc, root));
   let seq = 0, sel = -1;
+  const show = (on) => { panel.hidden = !on; };
   form.hidden = false;
   const items = () => panel.querySelectorAll('.search-result');
   const select = (i) => {
@@ -193,19 +219,23 @@ const init = (doc) => {
     input.setAttribute('aria-activedescendant', list[sel].id);
     list[sel].scrollIntoView({ block: 'nearest' });
   };
+  const run = debounce((q, mine) => engine.search(q).catch((error) => ({ results: [], error })).then((out) => {
+      if (mine !== seq) return;
+      render(doc, panel, root, out, q);
+      show(true);
+      ($('search-status') || {}).textContent = out.results.length + ' results';
+    }), 180);
   input.oninput = () => {
     const q = input.value, mine = ++seq;
     sel = -1;
     input.removeAttribute('aria-activedescendant');
-    if (!q.trim()) return (panel.hidden = true);
-    engine.search(q).catch((error) => ({ results: [], error })).then((out) => {
-      if (mine === seq) { render(doc, panel, root, out, q); panel.hidden = false; }
-    });
+    if (!q.trim()) return show(false);
+    run(q, mine);
   };
   input.onkeydown = (e) => {
     const step = { ArrowDown: 1, ArrowUp: -1 }[e.key];
     if (step) { e.preventDefault(); select(sel + step); }
-    if (e.key === 'Escape') { input.value = ''; panel.hidden = true; input.blur(); }
+    if (e.key === 'Escape') { e.preventDefault(); panel.hidden ? input.blur() : show(false); }
   };
   form.onsubmit = (e) => {
     e.preventDefault();
@@ -213,11 +243,14 @@ const init = (doc) => {
     if (a) G.location.href = a.href;
   };
   doc.addEventListener('keydown', (e) => {
-    if (e.key === '/' && !/^(INPUT|TEXTAREA)$/.test(e.target.tagName)) { e.preventDefault(); input.focus(); input.select(); }
+    const k = e.key.toLowerCase(), mod = e.ctrlKey || e.metaKey;
+    if (mod && k === 'k' || !mod && !e.altKey && (k === '/' || k === 's') && !/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) {
+      e.preventDefault(); input.focus(); input.select();
+    }
   });
-  doc.addEventListener('click', (e) => { if (!form.contains(e.target)) panel.hidden = true; });
+  doc.addEventListener('click', (e) => form.contains(e.target) || show(false));
 };
 
-G.cookbookSearch = { add, tokens, parseQuery, createEngine, highlight, excerpt, render };
+G.cookbookSearch = { add, tokens, parseQuery, createEngine, highlight, excerpt, render, debounce };
 if (G.document) init(G.document); // with `defer`, the page is parsed
 })(globalThis);

@@ -1,6 +1,7 @@
 //! Accessibility of the default theme: axe-core (as bundled by PyPI's axe-selenium-python)
 //! run in headless Chromium on every page of a fixture book and of the bundled cookbook,
-//! in light and dark mode. Any violation fails, whatever its impact.
+//! in light and dark mode, and with the phone's chapter drawer and the search results open.
+//! Any violation fails, whatever its impact.
 
 mod support;
 
@@ -36,6 +37,26 @@ fn pages(site: &Path) -> Vec<PathBuf> {
 
 fn violations(browser: &Browser, axe: &str, page: &Path) -> Vec<String> {
     browser.goto(&format!("file://{}", page.display()));
+    run_axe(browser, axe)
+}
+
+/// The page at phone size with the chapter drawer open, then with search results shown.
+fn violations_while_open(browser: &Browser, axe: &str, page: &Path) -> Vec<String> {
+    browser.rt.block_on(browser.client.set_window_size(390, 844)).unwrap();
+    browser.goto(&format!("file://{}", page.display()));
+    browser.execute("document.querySelector('button.menu').click()", vec![]);
+    browser.wait_for("return document.getElementById('sidebar').classList.contains('open')", "the drawer to open");
+    let mut found: Vec<String> = run_axe(browser, axe).into_iter().map(|v| format!("menu open: {v}")).collect();
+    browser.execute("document.querySelector('button.menu').click()", vec![]);
+    browser.wait_for("return !document.querySelector('form.search').hidden", "the search box");
+    browser.execute("const i = document.getElementById('search-input'); i.focus(); i.value = 'docker'; i.dispatchEvent(new Event('input'))", vec![]);
+    browser.wait_for("return document.querySelectorAll('#search-results .search-result').length", "search results");
+    found.extend(run_axe(browser, axe).into_iter().map(|v| format!("search open: {v}")));
+    browser.rt.block_on(browser.client.set_window_size(1280, 900)).unwrap();
+    found
+}
+
+fn run_axe(browser: &Browser, axe: &str) -> Vec<String> {
     browser.execute(axe, vec![]);
     let script = r#"
         const done = arguments[arguments.length - 1];
@@ -73,6 +94,11 @@ fn check_sites(sites: &[PathBuf]) {
             }
         }
         assert!(checked > 0);
+        for site in sites.iter().filter(|s| s.join("search").exists()) {
+            for v in violations_while_open(&browser, &axe, &site.join("index.html")) {
+                found.push(format!("{} [{}]: {v}", site.display(), if dark { "dark" } else { "light" }));
+            }
+        }
         assert!(found.is_empty(), "axe found violations:\n{}", found.join("\n"));
     }
 }

@@ -26,11 +26,28 @@ t0 = performance.now(); // again, shards cached: the time to answer once they ha
 await engine.search(query);
 const warm = performance.now() - t0;
 const sum = (p) => fetched.filter(([id]) => p(id)).reduce((a, [, n]) => a + n, 0);
-const client = fs.statSync(path.join(repo, 'assets/search.js')).size;
+// The client as it ships: src/core/theme.rs drops comment lines and indentation.
+const shipped = (src) => { let c = false; return src.split('\n').map((l) => l.trim()).filter((l) => {
+  if (c) { c = !l.includes('*/'); return false; }
+  if (l.startsWith('/*')) { c = !l.includes('*/'); return false; }
+  return l && !l.startsWith('//');
+}).join('\n') + '\n'; };
+const client = Buffer.byteLength(shipped(fs.readFileSync(path.join(repo, 'assets/search.js'), 'utf8')));
+// Typed: one engine (its cache is the browser's) searching as the query grows, with a search
+// after every keystroke (no pause long enough for the debounce) or at each word's end.
+const typed = async (prefixes) => {
+  const before = fetched.length, e = ctx.cookbookSearch.createEngine(load);
+  for (const p of prefixes) await e.search(p);
+  return fetched.slice(before).reduce((a, [, n]) => a + n, 0);
+};
 const total = sum(() => true);
-console.log(
+const line = (
   `${total} (${sum((id) => id === 'index')} + ${sum((id) => id.startsWith('t/'))} in ` +
   `${fetched.filter(([id]) => id.startsWith('t/')).length} + ${sum((id) => id.startsWith('d/'))} in ` +
   `${fetched.filter(([id]) => id.startsWith('d/')).length}); +${client} client = ${total + client}; ` +
-  `${out.results.length} shown; first ${out.results[0]?.url ?? '-'}; ${ms.toFixed(0)} ms in node (${warm.toFixed(0)} ms with shards loaded)`
-);
+  `${out.results.length} shown; first ${out.results[0]?.url ?? '-'}; ${ms.toFixed(0)} ms in node (${warm.toFixed(0)} ms with shards loaded); ` +
+  'typed: ');
+const keys = [...query].map((_, i) => query.slice(0, i + 1)).filter((p) => p.trim());
+const words = query.split(/(?<=\S)(?=\s)/).map((_, i, a) => a.slice(0, i + 1).join(''));
+const everyKey = await typed(keys), perWord = await typed(words);
+console.log(line + `${perWord} pausing per word, ${everyKey} searching every keystroke`);

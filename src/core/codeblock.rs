@@ -1,6 +1,7 @@
 //! How a fenced code block looks on the page: highlighted, `<PLACEHOLDER>` tokens marked,
 //! a copy button that copies what a person would paste (for `console` transcripts the
-//! commands without `$ `/`> ` prompts and without their output).
+//! commands without `$ `/`> ` prompts and without their output). Elisions in expected
+//! output (`[..]`, a `...` line) show as a quiet marker; verify's matching is not here.
 
 use super::fence::FenceInfo;
 use super::highlight::{escape, highlight};
@@ -64,12 +65,37 @@ pub fn code_html(code: &str, info: &FenceInfo) -> String {
         last = r.end;
     }
     prepared.push_str(&code[last..]);
-    let html = if info.is_console() { console_html(&prepared) } else { highlight(&prepared, info.highlight_lang()) };
+    let html = if info.is_console() {
+        console_html(&prepared)
+    } else if info.is_output() {
+        elide(&escape(&prepared))
+    } else {
+        highlight(&prepared, info.highlight_lang())
+    };
     if phs.is_empty() {
         html
     } else {
         mark_placeholders(&html)
     }
+}
+
+const WITHIN_LINE: &str = "<span class=\"elided\" role=\"img\" aria-label=\"text that varies between runs\" title=\"varies between runs\">\u{22ef}</span>";
+const WHOLE_LINES: &str = "<span class=\"elided\" role=\"img\" aria-label=\"lines that vary between runs\" title=\"lines that vary between runs\">\u{22ef}</span>";
+
+/// Escaped expected output with its elisions as markers: `[..]` within a line, a line of
+/// `...` for any number of lines (snapbox's syntax).
+fn elide(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    for line in escaped.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body.trim() == "..." {
+            out.push_str(&body.replace("...", WHOLE_LINES));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(&line.replace("[..]", WITHIN_LINE));
+        }
+    }
+    out
 }
 
 /// A transcript: prompts dimmed and not selectable, commands highlighted as bash, output plain.
@@ -88,7 +114,7 @@ fn console_html(code: &str) -> String {
         };
         if prompt.is_empty() {
             out.push_str("<span class=\"out\">");
-            out.push_str(&escape(rest));
+            out.push_str(&elide(&escape(rest)));
             out.push_str("</span>");
         } else {
             out.push_str("<span class=\"prompt\">");
@@ -127,6 +153,20 @@ mod tests {
         assert!(!html.contains(PH_OPEN));
         // Not in other languages, where <T> is syntax.
         assert!(!code_html("Vec<TT>\n", &info("rust")).contains("class=\"ph\""));
+    }
+
+    #[test]
+    fn elisions_in_output_show_as_markers() {
+        let html = code_html("id: [..] done\n...\nlast ... line\n", &info("output"));
+        assert_eq!(html.matches("class=\"elided\"").count(), 2, "{html}");
+        assert!(html.starts_with("id: <span class=\"elided\" role=\"img\" aria-label=\"text that varies between runs\""), "{html}");
+        assert!(html.contains("\n<span class=\"elided\" role=\"img\" aria-label=\"lines that vary between runs\""), "{html}");
+        assert!(html.ends_with("</span>\nlast ... line\n"), "{html}");
+        assert!(!html.contains("[..]"), "{html}");
+        let console = code_html("$ docker ps\nCONTAINER [..]\n...\n", &info("console"));
+        assert_eq!(console.matches("class=\"elided\"").count(), 2, "{console}");
+        // Only expected output: `[..]` in a script is the script's.
+        assert!(!code_html("echo [..]\n...\n", &info("bash")).contains("elided"));
     }
 
     #[test]

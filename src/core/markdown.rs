@@ -331,8 +331,14 @@ fn code_block_html(code: &str, info: &FenceInfo, line: usize) -> String {
         classes.push_str(" output");
     }
     let label = if info.is_output() { "output" } else if info.lang.is_empty() { "text" } else { &info.lang };
+    // Copy sits inside the code; output is read, not pasted, so it has none.
+    let button = if info.is_output() {
+        String::new()
+    } else {
+        format!("<button type=\"button\" class=\"copy\" hidden aria-label=\"Copy {label} to clipboard\"{data_copy}>Copy</button>", label = escape(label))
+    };
     format!(
-        "<div class=\"{classes}\" id=\"L{line}\"><div class=\"code-head\"><span class=\"lang\">{label}</span><!--badge:L{line}--><button type=\"button\" class=\"copy\" hidden aria-label=\"Copy {label} to clipboard\"{data_copy}>Copy</button></div><pre><code class=\"language-{lang}\">{body}</code></pre></div>\n",
+        "<div class=\"{classes}\" id=\"L{line}\"><div class=\"code-head\"><span class=\"lang\">{label}</span><!--badge:L{line}--></div><div class=\"code-body\"><pre><code class=\"language-{lang}\">{body}</code></pre>{button}</div></div>\n",
         lang = escape(label),
         label = escape(label),
         body = code_html(shown, info),

@@ -330,9 +330,11 @@ fn render_page(
         page_title: r.title.as_deref().unwrap_or(&page.title),
         description: page.front.description.as_deref().or(cfg.book.description.as_deref()),
         root: if index.is_some() { root_of(&page.url) } else { String::new() },
-        base: if place == Place::NotFound { cfg.html.site_url.as_deref() } else { None },
+        // Served at any depth: without a site-url, assume the site's root (as mdBook does).
+        base: if place == Place::NotFound { Some(cfg.html.site_url.as_deref().unwrap_or("/")) } else { None },
         default_theme: super::color_theme::fixed(&cfg.html),
-        content: &r.html,
+        // Badge markers the verify report did not fill (or no report at all) are dropped.
+        content: &super::proof::badge::splice(&r.html, &[], &|_| String::new()),
         sidebar,
         toc: r.headings.iter().filter(|h| (2..=3).contains(&h.level)).map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text }).collect(),
         prev: prev.map(|p| Link { title: &p.title, url: &p.url }),

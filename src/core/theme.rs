@@ -17,11 +17,12 @@ pub const THEME_CSS: &str = include_str!("../../assets/theme.css");
 pub const THEME_JS: &str = include_str!("../../assets/theme.js");
 pub const SEARCH_JS: &str = include_str!("../../assets/search.js");
 pub const SEARCH_CSS: &str = include_str!("../../assets/search.css");
+pub const FAVICON_SVG: &str = include_str!("../../assets/favicon.svg");
 
 /// Compiled templates plus the static theme files.
 pub struct Theme {
     pub tera: Tera,
-    /// The theme's static files: `theme.css`, `theme.js` (and the search client when enabled).
+    /// The theme's static files: `theme.css`, `theme.js`, `favicon.svg` (and the search client when enabled).
     pub assets: Vec<Output>,
 }
 
@@ -49,12 +50,30 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut assets = vec![Output::new("theme.css", format!("{THEME_CSS}{SEARCH_CSS}")), Output::new("theme.js", THEME_JS)];
+        let mut assets = vec![Output::new("theme.css", format!("{THEME_CSS}{SEARCH_CSS}")), Output::new("theme.js", THEME_JS), Output::new("favicon.svg", FAVICON_SVG)];
         if search {
-            assets.push(Output::new("search.js", SEARCH_JS));
+            assets.push(Output::new("search.js", shipped_js(SEARCH_JS)));
         }
         Ok(Theme { tera, assets })
     }
+}
+
+/// The theme's JS as a browser downloads it: without comment lines and indentation (the
+/// source keeps them for readers). Only whole-line comments go, so code is never touched.
+pub fn shipped_js(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut in_comment = false;
+    for line in src.lines().map(str::trim) {
+        if in_comment {
+            in_comment = !line.contains("*/");
+        } else if line.starts_with("/*") {
+            in_comment = !line.contains("*/");
+        } else if !line.is_empty() && !line.starts_with("//") {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A tera error as a diagnostic at the template's line when tera names one.
@@ -93,13 +112,20 @@ mod tests {
     fn builtin_templates_compile() {
         let t = Theme::new(&BTreeMap::new(), true).unwrap();
         assert!(t.tera.get_template_names().any(|n| n == "page.html"));
-        assert_eq!(t.assets.len(), 3);
+        assert_eq!(t.assets.len(), 4);
     }
 
     #[test]
     fn theme_js_and_css_stay_within_budget() {
         let total = THEME_CSS.len() + THEME_JS.len() + SEARCH_CSS.len() + SEARCH_JS.len();
         assert!(total < 40 * 1024, "theme JS + CSS is {total} bytes; the budget is 40 KB");
+    }
+
+    #[test]
+    fn the_search_client_ships_within_its_10_kb_budget() {
+        let shipped = shipped_js(SEARCH_JS);
+        assert!(shipped.len() <= 10 * 1024, "search.js ships {} bytes; the budget is 10 KB", shipped.len());
+        assert_eq!(shipped_js("/* a\n b */\n  let a = 1; // kept\n// gone\n\n  x('//', \"/*\");\n"), "let a = 1; // kept\nx('//', \"/*\");\n");
     }
 
     #[test]

@@ -37,7 +37,8 @@ test('tokenizer agrees with the Rust tokenizer on the shared table', () => {
 test('the word being typed is a prefix', () => {
   const words = plain(S.parseQuery('docker nvidia/cuda:12'));
   assert.deepEqual(words[0].prefix, []);
-  assert.deepEqual(words[1].prefix, ['nvidia/cuda:12', '12']);
+  // A number alone is not a prefix (`42` is not `420`); a tag holding one still is.
+  assert.deepEqual(words[1].prefix, ['nvidia/cuda:12']);
   assert.deepEqual(plain(S.parseQuery('shm ')).map((w) => w.prefix), [[]]);
 });
 
@@ -105,9 +106,8 @@ test('markup in titles, headings and text shows as text', { skip }, async () => 
   assert.ok(!/innerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(src), 'the client never parses HTML');
 });
 
-test('the client stays within its 10 KB budget', () => {
-  assert.ok(fs.statSync(path.join(repo, 'assets/search.js')).size <= 10 * 1024);
-});
+// Its 10 KB budget, on the bytes that ship (comment lines dropped), is checked in
+// src/core/theme.rs: the_search_client_ships_within_its_10_kb_budget.
 
 /** Just enough DOM for render(): elements that record their children; strings are text. */
 function fakeDocument() {

@@ -98,12 +98,14 @@ fn totals(h: &mut String, report: &Report, pages: &[&PageProof<'_>], states: &[S
 }
 
 fn chart(h: &mut String, pages: &[&PageProof<'_>], states: &[State]) {
-    const LABEL_W: usize = 210;
-    const BAR_W: usize = 380;
-    const ROW: usize = 26;
+    // Each page's title above its bar, in a chart as narrow as a phone: drawn at its own
+    // size there, its 13 px labels stay 13 px.
+    const BAR_W: usize = 300;
+    const ROW: usize = 42;
+    const BAR_H: usize = 16;
     let max = pages.iter().map(|p| p.badges.len()).max().unwrap_or(1).max(1);
-    let height = pages.len() * ROW + 8;
-    let width = LABEL_W + BAR_W + 50;
+    let height = pages.len() * ROW + 4;
+    let width = BAR_W + 44;
     let desc: Vec<String> = pages
         .iter()
         .map(|p| {
@@ -117,10 +119,10 @@ fn chart(h: &mut String, pages: &[&PageProof<'_>], states: &[State]) {
         escape(&desc.join("; "))
     ));
     for (i, p) in pages.iter().enumerate() {
-        let y = i * ROW + 4;
-        let label: String = if p.title.chars().count() > 30 { p.title.chars().take(29).collect::<String>() + "\u{2026}" } else { p.title.clone() };
-        h.push_str(&format!("<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", LABEL_W - 8, y + 15, escape(&label)));
-        let mut x = LABEL_W;
+        let y = i * ROW + 20;
+        let label: String = if p.title.chars().count() > 48 { p.title.chars().take(47).collect::<String>() + "\u{2026}" } else { p.title.clone() };
+        h.push_str(&format!("<text class=\"label\" x=\"0\" y=\"{}\">{}</text>\n", y - 5, escape(&label)));
+        let mut x = 0;
         for s in states {
             let n = count(p, *s);
             if n == 0 {
@@ -130,13 +132,13 @@ fn chart(h: &mut String, pages: &[&PageProof<'_>], states: &[State]) {
             h.push_str(&format!(
                 "<rect class=\"{}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{}\"><title>{}: {n} {}</title></rect>\n",
                 s.class(),
-                ROW - 8,
+                BAR_H,
                 escape(&p.title),
                 s.words()
             ));
             x += w;
         }
-        h.push_str(&format!("<text class=\"count\" x=\"{}\" y=\"{}\">{}</text>\n", x + 6, y + 15, p.badges.len()));
+        h.push_str(&format!("<text class=\"count\" x=\"{}\" y=\"{}\">{}</text>\n", x + 6, y + 13, p.badges.len()));
     }
     h.push_str("</svg>\n<figcaption><ul class=\"proof-legend\">");
     for s in states {
@@ -313,7 +315,7 @@ mod tests {
         assert!(html.contains("<strong>1 of 2 blocks verified (50%)</strong> across 1 pages"), "{html}");
         assert!(html.contains("on Docker 20.10.24, which took 2.00 s."));
         assert!(html.contains("<desc id=\"chart-desc\">A &amp; B: 1 verified, 1 failing</desc>"), "{html}");
-        assert!(html.contains("<rect class=\"pass\" x=\"210\" y=\"4\" width=\"190\""), "{html}");
+        assert!(html.contains("<rect class=\"pass\" x=\"0\" y=\"20\" width=\"150\""), "{html}");
         assert!(html.contains("<tr id=\"content-a-md-L3\"><td class=\"num\"><a href=\"a.html#L3\">3</a></td>"));
         assert!(html.contains("<br><span class=\"why\"></span></td><td class=\"num\">1.50 s</td><td>Docker 20.10.24</td>"), "{html}");
         assert!(!html.contains("Empty"), "pages without blocks are left out");

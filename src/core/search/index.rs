@@ -26,7 +26,7 @@ pub struct IndexOptions {
 
 impl Default for IndexOptions {
     fn default() -> Self {
-        IndexOptions { shard_bytes: 8 * 1024, docs_per_chunk: 4, max_postings: 500 }
+        IndexOptions { shard_bytes: 8 * 1024, docs_per_chunk: 2, max_postings: 500 }
     }
 }
 

@@ -6,8 +6,9 @@ use super::doc::SearchDoc;
 use super::encode;
 use crate::core::output::Output;
 
-/// Characters of prose kept for the excerpt.
-pub const TEXT_CHARS: usize = 300;
+/// Characters of prose kept for the excerpt: enough that a match deep in a section still
+/// shows in an excerpt centred on it (the client picks the window).
+pub const TEXT_CHARS: usize = 800;
 /// Characters of code kept for the excerpt.
 pub const CODE_CHARS: usize = 200;
 
