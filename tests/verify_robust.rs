@@ -135,7 +135,7 @@ fn a_closed_stdout_stops_printing_not_the_run() {
     let marks = tempfile::tempdir().unwrap();
     let mut child = spawn(&["verify", "--root", &path_str(dir.path())], marks.path());
     drop(child.stdout.take());
-    let status = poll(30, "verify to finish", || child.try_wait().expect("wait"));
+    let status = support::eventually("verify to finish", std::time::Duration::from_secs(30), || child.try_wait().expect("wait"));
     let out = child.wait_with_output().unwrap();
     let stderr = text(&out.stderr);
     no_panic(&stderr);
@@ -154,11 +154,11 @@ fn sigterm_exits_143_after_cleanup() {
     )]);
     let marks = tempfile::tempdir().unwrap();
     let mut child = spawn(&["verify", "--root", &path_str(dir.path())], marks.path());
-    poll(30, "the block to start", || {
+    support::eventually("the block to start", std::time::Duration::from_secs(30), || {
         marks.path().join("started").exists().then_some(())
     });
     signal(&child, libc::SIGTERM);
-    let status = poll(30, "verify to exit after SIGTERM", || {
+    let status = support::eventually("verify to exit after SIGTERM", std::time::Duration::from_secs(30), || {
         child.try_wait().expect("wait")
     });
     let out = child.wait_with_output().unwrap();
@@ -182,11 +182,11 @@ fn a_second_ctrl_c_during_a_hanging_cleanup_exits_at_once() {
     let marks = tempfile::tempdir().unwrap();
     let mut child = spawn(&["verify", "--root", &path_str(dir.path())], marks.path());
     let run_prefix = format!("{:x}-", child.id());
-    poll(30, "the block to start", || {
+    support::eventually("the block to start", std::time::Duration::from_secs(30), || {
         marks.path().join("started").exists().then_some(())
     });
     signal(&child, libc::SIGINT);
-    poll(30, "the cleanup to hang", || {
+    support::eventually("the cleanup to hang", std::time::Duration::from_secs(30), || {
         processes_of_run(&run_prefix)
             .iter()
             .any(|p| p.starts_with("sleep 297"))
@@ -199,7 +199,7 @@ fn a_second_ctrl_c_during_a_hanging_cleanup_exits_at_once() {
         Some(130),
         "a second Ctrl-C did not stop it within 10s"
     );
-    poll(10, "the cleanup's processes to be killed", || {
+    support::eventually("the cleanup's processes to be killed", std::time::Duration::from_secs(10), || {
         processes_of_run(&run_prefix).is_empty().then_some(())
     });
 }

@@ -579,7 +579,7 @@ fn start_and_kill(case: &str) -> String {
         .spawn()
         .unwrap();
     let run_prefix = format!("{:x}-", child.id());
-    poll(120, "the run to reach its long block", || {
+    support::eventually("the run to reach its long block", std::time::Duration::from_secs(120), || {
         (started.exists()
             && processes_of_run(&run_prefix)
                 .iter()
@@ -669,7 +669,7 @@ fn parallel_runs_leave_each_other_alone() {
         }
     }
     let release = Go(go.clone());
-    poll(60, "run A to make its container", || {
+    support::eventually("run A to make its container", std::time::Duration::from_secs(60), || {
         (labelled_by(&live).len() == 2).then_some(())
     });
     // Run B, an ordinary run, and a --clean while A is alive.
@@ -817,7 +817,7 @@ fn preexisting_things_stay_through_every_ending() {
             .spawn()
             .unwrap();
         let prefix = format!("{:x}-", child.id());
-        poll(120, "the long block", || {
+        support::eventually("the long block", std::time::Duration::from_secs(120), || {
             (started.exists()
                 && processes_of_run(&prefix)
                     .iter()
@@ -828,7 +828,7 @@ fn preexisting_things_stay_through_every_ending() {
         unsafe {
             libc::kill(child.id() as i32, signal);
         }
-        poll(60, "cookbook to exit", || child.try_wait().unwrap());
+        support::eventually("cookbook to exit", std::time::Duration::from_secs(60), || child.try_wait().unwrap());
         if signal == libc::SIGKILL {
             let out = cookbook(&["verify", "--clean"]);
             assert!(out.status.success(), "{}", text(&out.stderr));

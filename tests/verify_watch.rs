@@ -56,7 +56,7 @@ fn watch_reruns_a_saved_page_and_stops_on_ctrl_c() {
         });
     }
     let text_now = || seen.lock().unwrap().clone();
-    poll(30, "the first run and the watch", || {
+    support::eventually("the first run and the watch", std::time::Duration::from_secs(30), || {
         text_now().contains("waiting for changes").then_some(())
     });
     assert!(
@@ -66,12 +66,12 @@ fn watch_reruns_a_saved_page_and_stops_on_ctrl_c() {
     );
     // A save that breaks the page: only that page runs again, and fails.
     std::fs::write(dir.path().join("content/watched.md"), page("two")).unwrap();
-    poll(30, "the rerun of the saved page", || {
+    support::eventually("the rerun of the saved page", std::time::Duration::from_secs(30), || {
         text_now()
             .contains("FAIL    content/watched.md:3")
             .then_some(())
     });
-    poll(30, "the rerun's summary", || {
+    support::eventually("the rerun's summary", std::time::Duration::from_secs(30), || {
         text_now().contains("1 passed, 1 failed").then_some(())
     });
     assert_eq!(
@@ -88,12 +88,12 @@ fn watch_reruns_a_saved_page_and_stops_on_ctrl_c() {
         2,
         "cleanup ran in both runs"
     );
-    poll(30, "waiting again", || {
+    support::eventually("waiting again", std::time::Duration::from_secs(30), || {
         (text_now().matches("waiting for changes").count() >= 2).then_some(())
     });
     unsafe {
         libc::kill(child.id() as i32, libc::SIGINT);
     }
-    let status = poll(10, "exit after Ctrl-C", || child.try_wait().unwrap());
+    let status = support::eventually("exit after Ctrl-C", std::time::Duration::from_secs(10), || child.try_wait().unwrap());
     assert_eq!(status.code(), Some(130), "{}", text_now());
 }

@@ -215,7 +215,7 @@ fn print_report(format: ReportFormat, report: &RunReport, sources: &BTreeMap<Pat
         ReportFormat::Human => out(&human::problems(report, sources, color)),
         ReportFormat::Github => {
             // Output quoted in the problems must not become workflow commands.
-            let token = format!("cookbook-{}", run_id().replace('-', ""));
+            let token = format!("cookbook-{}", inert_token());
             out(&github::inert(&human::problems(report, sources, false), &token));
             out(&github::render(report));
         }
@@ -405,4 +405,10 @@ fn clean() -> i32 {
         println!("nothing left behind by runs that are no longer alive");
     }
     exit::OK
+}
+
+/// A token for `::stop-commands::` that no block's output can know in advance.
+fn inert_token() -> String {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{:x}{:x}", std::process::id(), nanos & 0xff_ffff_ffff)
 }

@@ -10,11 +10,13 @@ use std::time::Duration;
 
 use crate::cli::VerifyArgs;
 use crate::exit;
-use crate::io::shell::{self, INTERRUPTED};
+use crate::io::shell::INTERRUPTED;
 use crate::io::watch::{self, Change};
 
 pub fn run(args: &VerifyArgs) -> i32 {
-    shell::install_sigint_handler();
+    if let Err(e) = crate::io::interrupt::on_stop_signals() {
+        eprintln!("warning: cannot handle Ctrl-C ({e}); it will stop the run without cleanup");
+    }
     let first = crate::cmd::verify::run_once(args);
     if INTERRUPTED.load(Ordering::SeqCst) || first == exit::INTERRUPTED {
         return exit::INTERRUPTED;

@@ -21,8 +21,15 @@ const SLOTS: usize = 256;
 static GROUPS: [AtomicI32; SLOTS] = [const { AtomicI32::new(0) }; SLOTS];
 
 /// Routes SIGINT and SIGTERM to [`INTERRUPTED`]; a second signal kills the tracked
-/// process groups and exits with 128 + its number.
+/// process groups and exits with 128 + its number. Installed once per process: a second
+/// call (`verify --watch` runs verify again) must not add a second handler, which would
+/// take one Ctrl-C for two.
 pub fn on_stop_signals() -> io::Result<()> {
+    static INSTALLED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(|| install_stop_handlers().map_err(|e| e.to_string())).clone().map_err(io::Error::other)
+}
+
+fn install_stop_handlers() -> io::Result<()> {
     for sig in [SIGINT, SIGTERM] {
         // SAFETY: the action only uses atomics, killpg(2) and _exit(2), which are
         // async-signal-safe, and allocates nothing.

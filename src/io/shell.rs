@@ -429,6 +429,7 @@ mod tests {
             env: &first,
             timeout: Duration::from_secs(10),
             interruptible: true,
+            one_pipe: false,
         };
         run(&req).unwrap();
         let second = [("COOKBOOK_VERIFY_BLOCK".to_string(), "r/0/1".to_string())];
