@@ -295,6 +295,23 @@ fn serve_rebuilds_when_an_included_file_outside_the_source_folder_changes() {
 }
 
 #[test]
+fn serve_reuses_print_html_until_a_page_changes() {
+    let book = book("directives");
+    let root = book.dir.path().canonicalize().unwrap();
+    let mut session = BuildSession::new(&root).keep_caches(true);
+    let print = |out: &[cookbook::core::output::Output]| out.iter().find(|o| o.path.to_str() == Some("print.html")).unwrap().bytes.clone();
+    let first = print(&session.rebuild(&[]).unwrap());
+    let page = root.join("src/code.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, &text).unwrap();
+    let same = print(&session.rebuild(std::slice::from_ref(&page)).unwrap());
+    assert!(std::sync::Arc::ptr_eq(&first, &same), "nothing changed: print.html is reused");
+    std::fs::write(&page, text.replace("A runnable example", "A freshly edited example")).unwrap();
+    let edited = print(&session.rebuild(std::slice::from_ref(&page)).unwrap());
+    assert!(String::from_utf8_lossy(&edited).contains("A freshly edited example"));
+}
+
+#[test]
 fn our_own_books_keep_broken_links_as_errors() {
     // The bundled cookbook …
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
