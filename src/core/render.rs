@@ -118,6 +118,7 @@ pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> 
 pub fn page_problems(book: &Book, rendered: &[RenderedPage]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut all: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
     all.extend(check_anchors(book, rendered));
+    diagnostic::sort(&mut all);
     super::strict_links::split(all, book.config.site.strict_links)
 }
 
