@@ -287,11 +287,52 @@ fn serve_rebuilds_when_an_included_file_outside_the_source_folder_changes() {
     let mut session = BuildSession::new(&root).keep_caches(true);
     session.rebuild(&[]).unwrap();
     let included = root.join("examples/hello/src/main.rs");
-    assert!(session.watch_paths().contains(&included), "{:?}", session.watch_paths());
-    std::fs::write(&included, "// ANCHOR: greet\nfn greet_again() {}\n// ANCHOR_END: greet\n").unwrap();
+    assert!(
+        session.watch_paths().contains(&included),
+        "{:?}",
+        session.watch_paths()
+    );
+    std::fs::write(
+        &included,
+        "// ANCHOR: greet\nfn greet_again() {}\n// ANCHOR_END: greet\n",
+    )
+    .unwrap();
     let out = session.rebuild(std::slice::from_ref(&included)).unwrap();
-    let page = out.iter().find(|o| o.path.to_str() == Some("examples.html")).unwrap();
+    let page = out
+        .iter()
+        .find(|o| o.path.to_str() == Some("examples.html"))
+        .unwrap();
     assert!(String::from_utf8_lossy(&page.bytes).contains("greet_again"));
+}
+
+#[test]
+fn serve_reuses_print_html_until_a_page_changes() {
+    let book = book("directives");
+    let root = book.dir.path().canonicalize().unwrap();
+    let mut session = BuildSession::new(&root).keep_caches(true);
+    let print = |out: &[cookbook::core::output::Output]| {
+        out.iter()
+            .find(|o| o.path.to_str() == Some("print.html"))
+            .unwrap()
+            .bytes
+            .clone()
+    };
+    let first = print(&session.rebuild(&[]).unwrap());
+    let page = root.join("src/code.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, &text).unwrap();
+    let same = print(&session.rebuild(std::slice::from_ref(&page)).unwrap());
+    assert!(
+        std::sync::Arc::ptr_eq(&first, &same),
+        "nothing changed: print.html is reused"
+    );
+    std::fs::write(
+        &page,
+        text.replace("A runnable example", "A freshly edited example"),
+    )
+    .unwrap();
+    let edited = print(&session.rebuild(std::slice::from_ref(&page)).unwrap());
+    assert!(String::from_utf8_lossy(&edited).contains("A freshly edited example"));
 }
 
 #[test]
@@ -302,7 +343,10 @@ fn our_own_books_keep_broken_links_as_errors() {
     std::fs::copy(repo.join("book.toml"), book.path("book.toml")).unwrap();
     support::copy_dir(&repo.join("content"), &book.path("content"));
     let readme = book.read("content/README.md");
-    book.write("content/README.md", readme + "\nSee [the old page](gone.md) and [a lost part](install.md#no-such-part).\n");
+    book.write(
+        "content/README.md",
+        readme + "\nSee [the old page](gone.md) and [a lost part](install.md#no-such-part).\n",
+    );
     book.run(["build"])
         .fails_with(1)
         .stderr_has("error[link]: broken link: `gone.md` does not exist")
@@ -310,8 +354,13 @@ fn our_own_books_keep_broken_links_as_errors() {
     // … and a book made by `cookbook init`.
     let new = TestBook::empty();
     new.run(["init", "mine"]).success();
-    new.write("mine/content/README.md", "# Mine\n\nSee [the old page](gone.md).\n");
-    new.run(["build", "--root", "mine"]).fails_with(1).stderr_has("error[link]: broken link: `gone.md` does not exist");
+    new.write(
+        "mine/content/README.md",
+        "# Mine\n\nSee [the old page](gone.md).\n",
+    );
+    new.run(["build", "--root", "mine"])
+        .fails_with(1)
+        .stderr_has("error[link]: broken link: `gone.md` does not exist");
 }
 
 // ---- conformance with `mdbook build` ----

@@ -2,7 +2,7 @@
 //! keep compiled examples beside their source folder): `{{#include file}}` (whole, `:10:20`,
 //! `::30`, `:ANCHOR`), `{{#rustdoc_include file:ANCHOR}}` (the whole file, lines outside
 //! the part hidden as rustdoc `# ` lines), `{{#playground file attrs}}` (a rust block) and
-//! `{{#title …}}` (the page's `<title>`). Recognised exactly where mdBook's pattern matches:
+//! `{{#title …}}` (the page's `<title>`). Where a directive is (and is not) is `directive`:
 //! `{{#include}}` without a file, or an unknown `{{#name …}}`, stays text, and
 //! `\{{#…}}` shows the directive. Expands against the book's files in memory (files outside
 //! the source folder are keyed `../…`) and remembers where each piece came from, so a
@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::diagnostic::Diagnostic;
+use super::directive::next_directive;
 use super::source::{SourceFile, Span};
 
 /// The page text after expansion, with a map back to the page.
@@ -34,56 +35,6 @@ impl Expanded {
             None => offset,
         }
     }
-}
-
-/// One `{{#name arg}}` found in the text (byte range of the whole directive).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Directive<'t> {
-    start: usize,
-    end: usize,
-    /// `None` for an escaped `\{{#…}}`.
-    name: Option<&'t str>,
-    arg: &'t str,
-}
-
-/// The directives mdBook expands.
-const KNOWN: &[&str] = &["include", "rustdoc_include", "playground", "playpen", "title"];
-
-/// The next directive at or after `from`, by mdBook's pattern: `\\\{\{#.*\}\}` (escaped, to the
-/// last `}}` of the line) or `\{\{\s*#([a-zA-Z0-9_]+)\s+([^}]+)\}\}`; matches of unknown names
-/// are skipped, as mdBook leaves them alone.
-fn next_directive(text: &str, mut from: usize) -> Option<Directive<'_>> {
-    let bytes = text.as_bytes();
-    while let Some(found) = text[from..].find("{{") {
-        let open = from + found;
-        if open > 0 && bytes[open - 1] == b'\\' && text[open + 2..].starts_with('#') {
-            let line_end = text[open..].find('\n').map_or(text.len(), |e| open + e);
-            if let Some(close) = text[open + 3..line_end].rfind("}}") {
-                let end = open + 3 + close + 2;
-                return Some(Directive { start: open - 1, end, name: None, arg: "" });
-            }
-        }
-        from = open + 2;
-        let after = text[open + 2..].trim_start();
-        let Some(named) = after.strip_prefix('#') else { continue };
-        let name_len = named.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
-        let rest = &named[name_len..];
-        let arg = rest.trim_start();
-        if name_len == 0 || arg.len() == rest.len() {
-            continue;
-        }
-        let Some(arg_len) = arg.find('}') else { continue };
-        if arg_len == 0 || !arg[arg_len..].starts_with("}}") {
-            continue;
-        }
-        let end = text.len() - arg.len() + arg_len + 2;
-        let name = &named[..name_len];
-        if KNOWN.contains(&name) {
-            return Some(Directive { start: open, end, name: Some(name), arg: &arg[..arg_len] });
-        }
-        from = end;
-    }
-    None
 }
 
 /// Expands every directive in `src[body..]`; problems are reported at the directive.

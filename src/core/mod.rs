@@ -8,6 +8,7 @@ pub mod codeblock;
 pub mod color_theme;
 pub mod config;
 pub mod diagnostic;
+pub mod directive;
 pub mod fence;
 pub mod frontmatter;
 pub mod highlight;

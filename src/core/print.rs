@@ -1,24 +1,95 @@
 //! `print.html`: every page of the book, in reading order, on one page, for printing and
-//! PDF (as mdBook writes it). Each page's HTML is reused; relative links and images of
-//! pages in subfolders are rewritten to work from the site root. Not a page of the book:
-//! not searched, not in the sitemap.
+//! PDF (as mdBook writes it). Each page's HTML is reused: its ids are prefixed with the
+//! page's name so they stay unique, links between pages become links inside the print
+//! page, and other relative links and images are rewritten to work from the site root.
+//! Not a page of the book: not searched, not in the sitemap.
+
+use std::collections::HashMap;
 
 use super::book::Book;
 use super::markdown::RenderedPage;
 
 /// The print page's article: the pages one after the other.
 pub fn article(book: &Book, rendered: &[RenderedPage]) -> String {
+    let names: HashMap<&str, String> = book
+        .pages
+        .iter()
+        .map(|p| (p.url.as_str(), name_of(&p.url)))
+        .collect();
     let total: usize = rendered.iter().map(|r| r.html.len() + 64).sum();
     let mut out = String::with_capacity(total);
     for (page, r) in book.pages.iter().zip(rendered) {
-        out.push_str("<div class=\"print-page\">\n");
-        match page.url.rsplit_once('/') {
-            Some((dir, _)) => out.push_str(&rebase(&r.html, dir)),
-            None => out.push_str(&r.html),
-        }
+        let name = &names[page.url.as_str()];
+        out.push_str(&format!("<div class=\"print-page\" id=\"{name}\">\n"));
+        let dir = page.url.rsplit_once('/').map_or("", |(d, _)| d);
+        out.push_str(&for_print(&r.html, dir, name, &names));
         out.push_str("</div>\n");
     }
     out
+}
+
+/// A page's name in the print page: its path without `.html`, `/` as `-`.
+fn name_of(url: &str) -> String {
+    url.strip_suffix(".html")
+        .unwrap_or(url)
+        .replace(['/', '.'], "-")
+}
+
+/// A page's HTML for the print page (see the file header).
+fn for_print(html: &str, dir: &str, name: &str, names: &HashMap<&str, String>) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some((at, attr)) = next_any(rest) {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        let value = &tail[..end];
+        match attr {
+            Attr::Id => out.push_str(&format!("{name}--{value}")),
+            Attr::Href if value.starts_with('#') => {
+                out.push_str(&format!("#{name}--{}", &value[1..]))
+            }
+            Attr::Href | Attr::Src => {
+                let url = if dir.is_empty() {
+                    value.to_string()
+                } else {
+                    rebase_url(value, dir)
+                };
+                let (path, frag) = url
+                    .split_once('#')
+                    .map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
+                match (attr, names.get(path)) {
+                    (Attr::Href, Some(target)) => match frag {
+                        Some(f) => out.push_str(&format!("#{target}--{f}")),
+                        None => out.push_str(&format!("#{target}")),
+                    },
+                    _ => out.push_str(&url),
+                }
+            }
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Attr {
+    Href,
+    Src,
+    Id,
+}
+
+/// The offset just after the next ` href="`, ` src="` or ` id="`, and which it was.
+fn next_any(s: &str) -> Option<(usize, Attr)> {
+    [
+        (" href=\"", Attr::Href),
+        (" src=\"", Attr::Src),
+        (" id=\"", Attr::Id),
+    ]
+    .into_iter()
+    .filter_map(|(pat, a)| s.find(pat).map(|i| (i + pat.len(), a)))
+    .min_by_key(|(i, _)| *i)
 }
 
 /// `html` of a page in `dir`, with its relative `href`/`src` values made relative to the root.
@@ -77,6 +148,18 @@ fn rebase_url(url: &str, dir: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_stay_unique_and_links_between_pages_stay_inside() {
+        let names: HashMap<&str, String> =
+            [("a.html", "a".to_string()), ("g/b.html", "g-b".to_string())].into();
+        let html = "<h2 id=\"x\"><a href=\"#x\">X</a></h2><a href=\"b.html#y\">b</a> <a href=\"b.html\">b</a> <img src=\"i.png\"> <a href=\"../a.html\">a</a> <a href=\"https://e.org/\">e</a>";
+        assert_eq!(
+            for_print(html, "g", "g-b", &names),
+            "<h2 id=\"g-b--x\"><a href=\"#g-b--x\">X</a></h2><a href=\"#g-b--y\">b</a> <a href=\"#g-b\">b</a> <img src=\"g/i.png\"> <a href=\"#a\">a</a> <a href=\"https://e.org/\">e</a>"
+        );
+        assert_eq!(name_of("g/b.html"), "g-b");
+    }
 
     #[test]
     fn links_of_pages_in_folders_work_from_the_root() {

@@ -125,6 +125,7 @@ pub fn check_anchors(book: &Book, rendered: &[RenderedPage]) -> Vec<Diagnostic> 
 pub fn page_problems(book: &Book, rendered: &[RenderedPage]) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut all: Vec<Diagnostic> = rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()).collect();
     all.extend(check_anchors(book, rendered));
+    diagnostic::sort(&mut all);
     super::strict_links::split(all, book.config.site.strict_links)
 }
 
@@ -247,12 +248,19 @@ pub fn render_site_cached(
         fresh.insert(o.path.to_string_lossy().into_owned(), (frame_key, o.clone()));
         outputs.push(o);
     }
+    if book.config.html.print.enable {
+        // The whole book on one page: reused while no page and not the navigation changed.
+        let key = page_keys.map(|k| hash_of((k, frame_key)));
+        let print = match (key, cache.get("print.html")) {
+            (Some(key), Some((old, o))) if *old == key => o.clone(),
+            _ => render_print(book, theme, rendered, shared_nav, dashboard.is_some()).map_err(|d| vec![d])?,
+        };
+        fresh.insert("print.html".into(), (key.unwrap_or(0), print.clone()));
+        outputs.push(print);
+    }
     *cache = fresh;
     if let Some(html) = dashboard {
         outputs.push(render_dashboard(book, theme, html, shared_nav).map_err(|d| vec![d])?);
-    }
-    if book.config.html.print.enable {
-        outputs.push(render_print(book, theme, rendered, shared_nav, dashboard.is_some()).map_err(|d| vec![d])?);
     }
     if let Some(site) = &book.config.html.site_url {
         outputs.push(Output::new("sitemap.xml", sitemap(site, book)));
