@@ -61,8 +61,9 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     let plan = plan::select(pages, &filters, partition);
     if args.list {
         // Always lists; the problems go to stderr and their blocks are marked.
-        crate::cmd::report::print(&diags);
-        print!("{}", list(&plan, &diags));
+        let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+        crate::cmd::report::print(&errors);
+        print!("{}", list(&plan, &errors));
         return Ok(exit::OK);
     }
     let (diags, elsewhere) = select::split(diags, &plan, &filters, filters.is_empty() && partition.is_none());
