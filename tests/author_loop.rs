@@ -273,7 +273,7 @@ fn messages_speak_the_authors_language() {
 #[test]
 fn no_book_here_is_the_same_exit_code_everywhere_and_parents_are_searched() {
     let empty = tempfile::tempdir().unwrap();
-    for args in [&["build"][..], &["check"], &["verify"], &["new", "x"]] {
+    for args in [&["build"][..], &["check"], &["verify"], &["new", "x"], &["serve", "--port", "0"]] {
         let out = cookbook_cmd(args).current_dir(empty.path()).env("NO_COLOR", "1").output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
         assert!(text(&out.stderr).contains("no book at"), "{args:?}: {}", text(&out.stderr));
