@@ -213,10 +213,14 @@ const MISSING: &str = "# Missing\n\n```bash verify\necho two\nno-such-command-co
 
 #[test]
 fn a_failure_names_the_markdown_line_and_never_the_internal_script() {
-    let dir = book(&[("fails.md", FAILS), ("missing.md", MISSING)]);
+    let transcript = "# Transcript\n\n```console verify\n$ echo a\na\n$ false\n$ echo never\n```\n";
+    let dir = book(&[("fails.md", FAILS), ("missing.md", MISSING), ("transcript.md", transcript)]);
     let (code, stdout, stderr) = run(dir.path(), &["verify", "Fails"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("FAIL    content/fails.md:3 Fails (") && stdout.contains("got exit status 1 at content/fails.md:5: `false`"), "{stdout}");
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "Transcript"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("got exit status 1 at content/transcript.md:6: `false`"), "the command's line in a transcript: {stdout}");
     let (code, stdout, stderr) = run(dir.path(), &["verify", "Missing"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("content/missing.md:5: no-such-command-cookbook-xyz: command not found"), "{stdout}");

@@ -18,11 +18,12 @@ pub fn probe(record: &Path) -> String {
     format!("{BASE}; trap 'echo $((LINENO - __cookbook_base)) > {q}' ERR 2>/dev/null || true\n")
 }
 
-/// The markdown line of the block's script line `k` (1-based); `None` for a console
-/// transcript (output lines sit between its commands) or a line past the end.
+/// The markdown line of the block's script line `k` (1-based), or `None` past the end.
 pub fn markdown_line(block: &VerifyBlock, k: usize) -> Option<usize> {
-    let is_console = crate::core::fence::FenceInfo::parse(&block.info).is_console();
-    (!is_console && k >= 1 && k <= block.code.lines().count()).then_some(block.line + k)
+    if crate::core::fence::FenceInfo::parse(&block.info).is_console() {
+        return k.checked_sub(1).and_then(|i| block.command_lines.get(i).copied());
+    }
+    (k >= 1 && k <= block.code.lines().count()).then_some(block.line + k)
 }
 
 /// `at content/a.md:5: \`false\`` for a failing line, when it is known.
