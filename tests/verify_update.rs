@@ -132,3 +132,33 @@ fn update_refuses_truncated_output_and_pages_edited_during_the_run() {
         flood
     );
 }
+
+#[test]
+fn a_partial_update_leaves_no_stale_entry_in_the_report() {
+    let page = "# Upd\n\n```bash verify\necho new\n```\n\n```output\nold\n```\n";
+    let dir = book(&[
+        ("content/upd.md", page.as_bytes()),
+        (
+            "content/other.md",
+            b"# Other\n\n```bash verify\necho other\n```\n",
+        ),
+    ]);
+    assert_eq!(run(dir.path(), &["verify"]).0, 1);
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "--update", "upd.md"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).unwrap(),
+    )
+    .unwrap();
+    let outcomes: Vec<&str> = report["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["pass", "pass"],
+        "the failing entry of the old text is gone: {report}"
+    );
+}

@@ -60,7 +60,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     let sources: BTreeMap<PathBuf, crate::core::source::SourceFile> =
         book.pages.iter().map(|p| (p.source.path.clone(), p.source.clone())).collect();
     let filters: Vec<Filter> = args.filters.iter().map(|f| Filter::parse(f)).collect();
-    let hashes: BTreeSet<String> = pages.iter().flat_map(|p| p.blocks.iter().map(|b| b.hash.clone())).collect();
+    let mut hashes: BTreeSet<String> = pages.iter().flat_map(|p| p.blocks.iter().map(|b| b.hash.clone())).collect();
     let plan = plan::select(pages, &filters, partition);
     if plan.is_empty() && !filters.is_empty() {
         let names: Vec<String> = args.filters.iter().map(|f| format!("`{f}`")).collect();
@@ -73,8 +73,9 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     }
     if args.list {
         // Always lists; the problems go to stderr and their blocks are marked.
-        crate::cmd::report::print(&diags);
-        out(&list(&plan, &diags));
+        let errors: Vec<Diagnostic> = diags.iter().filter(|d| d.is_error()).cloned().collect();
+        crate::cmd::report::print(&errors);
+        out(&list(&plan, &errors));
         return Ok(exit::OK);
     }
     let (diags, elsewhere) = select::split(diags, &plan, &filters, filters.is_empty() && partition.is_none());
@@ -163,7 +164,11 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         interrupted: ran.interrupted,
     };
     if args.update && !report.interrupted {
-        apply_updates(&book, &mut report)?;
+        // Blocks rewritten by --update are in the book under their new hash only.
+        for (old, new) in apply_updates(&book, &mut report)? {
+            hashes.remove(&old);
+            hashes.insert(new);
+        }
     }
     let partial = (!filters.is_empty() || partition.is_some()).then_some(&hashes);
     write_reports(args, &book.root, &report, partial)?;
@@ -325,7 +330,8 @@ fn list(plan: &[PagePlan], diags: &[Diagnostic]) -> String {
 /// is read again just before writing and left alone if it changed during the run (an edit
 /// saved meanwhile is never lost); a symlinked page is written through its link. Updated
 /// blocks get their new line and hash, so their badges stay "verified".
-fn apply_updates(book: &crate::core::book::Book, report: &mut RunReport) -> anyhow::Result<()> {
+/// Returns the (old, new) hashes of the blocks whose hash changed.
+fn apply_updates(book: &crate::core::book::Book, report: &mut RunReport) -> anyhow::Result<Vec<(String, String)>> {
     let texts: BTreeMap<PathBuf, String> = book.pages.iter().map(|p| (p.source.path.clone(), p.source.text.clone())).collect();
     let vars: BTreeMap<PathBuf, BTreeMap<String, String>> = book
         .pages
@@ -339,6 +345,7 @@ fn apply_updates(book: &crate::core::book::Book, report: &mut RunReport) -> anyh
     let (edits, notes) = update::edits(&report.results, &texts, &vars);
     report.notes.extend(notes);
     let mut moved: BTreeMap<PathBuf, BTreeMap<usize, (usize, String)>> = BTreeMap::new();
+    let mut rehashed = Vec::new();
     for (file, e) in &edits {
         let (Some(text), Some(page)) = (texts.get(file), book.pages.iter().find(|p| &p.source.path == file)) else { continue };
         let path = book.root.join(file);
@@ -357,6 +364,9 @@ fn apply_updates(book: &crate::core::book::Book, report: &mut RunReport) -> anyh
             r.block.expected.as_ref().and_then(|x| x.span.clone()).is_some_and(|s| es.iter().any(|e| e.span == s))
         });
         if let Some((line, hash)) = places.get(&r.block.line) {
+            if *hash != r.block.hash {
+                rehashed.push((r.block.hash.clone(), hash.clone()));
+            }
             r.block.line = *line;
             r.block.hash = hash.clone();
         }
@@ -366,7 +376,7 @@ fn apply_updates(book: &crate::core::book::Book, report: &mut RunReport) -> anyh
             r.fails_run = false;
         }
     }
-    Ok(())
+    Ok(rehashed)
 }
 
 /// Writes the reports. A partial run (FILTER or `--partition`) folds its blocks into the

@@ -53,6 +53,9 @@ pub struct VerifyBlock {
     pub expected: Option<Expected>,
     /// sha256 (hex) of info, code and expected text: the site matches badges by it.
     pub hash: String,
+    /// For a `console` transcript: the markdown line of each line of `code` (its commands
+    /// sit between output lines); empty for other blocks, whose code lines follow the fence.
+    pub command_lines: Vec<usize>,
 }
 
 impl VerifyBlock {
@@ -151,6 +154,7 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
         }
         attrs.needs.extend(crate::core::script::infer_needs(&code));
         let hash = hash(&f.info, &code, expected.as_ref().map_or("", |e| &e.text));
+        let command_lines = if info.is_console() { command_lines(&f.text, line) } else { Vec::new() };
         blocks.push(VerifyBlock {
             file: src.path.clone(),
             line,
@@ -162,6 +166,7 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
             attrs,
             expected,
             hash,
+            command_lines,
         });
         i += 1;
     }
@@ -309,6 +314,16 @@ pub fn transcript(text: &str) -> (String, String) {
     (cmds, out)
 }
 
+/// The markdown lines of a transcript's command lines (`$ `, `> `, a bare `$`), as
+/// `transcript` keeps them; the fence is on line `fence`.
+fn command_lines(text: &str, fence: usize) -> Vec<usize> {
+    text.split_inclusive('\n')
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("$ ") || l.starts_with("> ") || l.trim_end() == "$")
+        .map(|(i, _)| fence + 1 + i)
+        .collect()
+}
+
 fn hash(info: &str, code: &str, expected: &str) -> String {
     let mut h = Sha256::new();
     for part in [info, code, expected] {
@@ -352,6 +367,7 @@ mod tests {
         assert_eq!(blocks[0].code, "echo a \\\nb\ntrue\n");
         assert_eq!(blocks[0].expected.as_ref().unwrap().text, "a b\n");
         assert_eq!(blocks[0].expected.as_ref().unwrap().kind, ExpectedKind::Transcript);
+        assert_eq!(blocks[0].command_lines, [2, 3, 5]);
     }
 
     #[test]

@@ -14,14 +14,16 @@ pub const BASE: &str = "__cookbook_base=$LINENO";
 /// (1-based) goes to `record`.
 pub fn probe(record: &Path) -> String {
     let q = format!("'{}'", record.display().to_string().replace('\'', "'\\''"));
-    format!("{BASE}; trap 'echo $((LINENO - __cookbook_base)) > {q}' ERR\n")
+    // `|| true`: shells without an ERR trap (dash as `sh`) go on without the probe.
+    format!("{BASE}; trap 'echo $((LINENO - __cookbook_base)) > {q}' ERR 2>/dev/null || true\n")
 }
 
-/// The markdown line of the block's script line `k` (1-based); `None` for a console
-/// transcript (output lines sit between its commands) or a line past the end.
+/// The markdown line of the block's script line `k` (1-based), or `None` past the end.
 pub fn markdown_line(block: &VerifyBlock, k: usize) -> Option<usize> {
-    let is_console = crate::core::fence::FenceInfo::parse(&block.info).is_console();
-    (!is_console && k >= 1 && k <= block.code.lines().count()).then_some(block.line + k)
+    if crate::core::fence::FenceInfo::parse(&block.info).is_console() {
+        return k.checked_sub(1).and_then(|i| block.command_lines.get(i).copied());
+    }
+    (k >= 1 && k <= block.code.lines().count()).then_some(block.line + k)
 }
 
 /// `at content/a.md:5: \`false\`` for a failing line, when it is known.
@@ -87,5 +89,9 @@ mod tests {
             "content/a.md:5: nope: command not found\nbash content/a.md:3\n"
         );
         assert!(probe(Path::new("/t/it's")).contains("'/t/it'\\''s'"));
+        // A shell without ERR traps runs the block anyway.
+        let script = format!("set -e\n{}echo ran\n", probe(Path::new("/dev/null")));
+        let out = std::process::Command::new("sh").args(["-c", &script]).output().unwrap();
+        assert_eq!((out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned()), (Some(0), "ran\n".to_string()));
     }
 }

@@ -69,7 +69,7 @@ mod tests {
         );
         assert_eq!(mine.len(), 1);
         assert!(is_malformed(
-            &[d.clone()],
+            std::slice::from_ref(&d),
             Path::new("content/bad.md"),
             1,
             3
