@@ -262,3 +262,71 @@ fn stale_docs_are_judged_stale_end_to_end() {
         assert_eq!(v[at].0, "stale", "{at}: {:?}", v[at]);
     }
 }
+
+/// The summary states what was proven, in the human, JSON and JUnit reports alike.
+#[test]
+fn the_summary_says_what_was_proven() {
+    let dir = book(
+        "",
+        &[
+            ("a.md", "# A\n\n```bash verify\ntrue\n```\n\n```bash verify\ntrue\n```\n"),
+            ("b.md", "# B\n\n```bash verify\nexit 3\n```\n"),
+            ("c.md", "# C\n\n```bash verify needs=gpu\nnvidia-smi\n```\n\n```bash verify skip\ntrue\n```\n"),
+        ],
+    );
+    let junit = dir.path().join("junit.xml");
+    let (code, stdout, stderr) = verify(&dir, &["--junit", &path_str(&junit)]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).unwrap(),
+    )
+    .unwrap();
+    if json["host"]["gpu"]["available"] == true {
+        eprintln!("skipping the_summary_says_what_was_proven: this host has a GPU");
+        return;
+    }
+    let line = "2 proven · 3 not proven (1 failed, 1 needs gpu, 1 skipped)";
+    assert!(stdout.contains(&format!("{line}\n")), "{stdout}");
+    assert_eq!(json["proof"]["line"], line);
+    assert_eq!(json["proof"]["proven"], 2);
+    assert_eq!(json["proof"]["why"]["needs gpu"], 1);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(&format!("name=\"cookbook verify: {line}\"")),
+        "{xml}"
+    );
+}
+
+/// `--needs gpu` (the GPU job of CI): the GPU blocks with their page's setup and cleanup.
+#[test]
+fn needs_selects_blocks_with_their_setup_and_cleanup() {
+    let dir = book(
+        "",
+        &[
+            (
+                "a.md",
+                "# A\n\n```bash verify\nexport X=1\n```\n\n```bash verify\nnvidia-smi -L\n```\n\n```bash verify\necho after\n```\n\n```bash verify cleanup\ntrue\n```\n",
+            ),
+            ("b.md", "# B\n\n```bash verify\necho cpu\n```\n"),
+        ],
+    );
+    let (code, stdout, stderr) = verify(&dir, &["--needs", "gpu", "--list"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let listed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        ["content/a.md:3", "content/a.md:7", "content/a.md:15"],
+        "{stdout}"
+    );
+    let cpu_only = book("", &[("b.md", "# B\n\n```bash verify\necho cpu\n```\n")]);
+    let (code, _, stderr) = verify(&cpu_only, &["--needs", "gpu"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no verify block matches `--needs gpu`"),
+        "{stderr}"
+    );
+}

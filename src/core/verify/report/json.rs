@@ -16,6 +16,8 @@
 //!   "host_error": "why there are no host facts" | null,
 //!   "summary": { "pass": n, "fail": n, "stale": n, "timeout": n, "blocked": n,
 //!                "skipped": n, "leaked": n },
+//!   "proof": { "proven": n, "not_proven": m, "why": { "failed": k, "needs gpu": j, … },
+//!              "line": "n proven · m not proven (k failed, j needs gpu)" },
 //!   "pages": [ { "file", "outcome": worst outcome of its blocks,
 //!                "verified_at": started_at when every block passed, else null } ],
 //!   "blocks": [ { "file", "line", "heading", "hash", "outcome", "reason",
@@ -47,9 +49,19 @@ struct Doc<'a> {
     host: Option<&'a HostFacts>,
     host_error: Option<&'a str>,
     summary: BTreeMap<&'static str, usize>,
+    /// `{"proven": n, "not_proven": m, "why": {"needs gpu": k, …}, "line": "…"}`
+    proof: ProofDoc,
     pages: Vec<Page>,
     blocks: Vec<Block<'a>>,
     notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ProofDoc {
+    proven: usize,
+    not_proven: usize,
+    why: serde_json::Map<String, serde_json::Value>,
+    line: String,
 }
 
 #[derive(Serialize)]
@@ -153,6 +165,11 @@ pub fn render(report: &RunReport) -> String {
         host: report.host.as_ref(),
         host_error: report.host_error.as_deref(),
         summary,
+        proof: {
+            let p = report.proof();
+            let why = p.why.iter().map(|(w, n)| (w.clone(), serde_json::Value::from(*n))).collect();
+            ProofDoc { proven: p.proven, not_proven: p.not_proven, why, line: p.line }
+        },
         pages,
         blocks,
         notes: &report.notes,
