@@ -330,3 +330,41 @@ fn needs_selects_blocks_with_their_setup_and_cleanup() {
         "{stderr}"
     );
 }
+
+/// Under `--require docker`, a block not proven for a reason no declared need explains
+/// fails the run; the same block declaring `needs=registry` is only reported.
+#[test]
+fn unexplained_blocked_fails_under_require_docker() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("unexplained_blocked_fails_under_require_docker") else {
+        return;
+    };
+    let offline = "echo 'docker: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host.' >&2\nexit 125\n";
+    let declared = book(
+        "",
+        &[(
+            "a.md",
+            &format!("# A\n\n```bash verify needs=registry\n{offline}```\n"),
+        )],
+    );
+    let (code, stdout, stderr) = verify(&declared, &["--require", "docker"]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(verdicts(&declared)["content/a.md:3"].0, "blocked");
+    let undeclared = book(
+        "",
+        &[("a.md", &format!("# A\n\n```bash verify\n{offline}```\n"))],
+    );
+    let (code, stdout, stderr) = verify(&undeclared, &["--require", "docker"]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let v = verdicts(&undeclared);
+    assert_eq!(v["content/a.md:3"].0, "blocked");
+    assert!(
+        v["content/a.md:3"]
+            .1
+            .contains("does not declare `needs=registry`"),
+        "{:?}",
+        v["content/a.md:3"]
+    );
+    // Without --require docker it is reported, not failed.
+    assert_eq!(verify(&undeclared, &["--require", ""]).0, Some(0));
+}
