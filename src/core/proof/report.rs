@@ -168,7 +168,10 @@ pub fn merge(reports: Vec<Report>) -> (Report, Vec<String>) {
             let mut b = b.clone();
             b.run = Some(i);
             let key = (b.file.clone(), b.line);
-            let started = |x: &BlockEntry| x.run.and_then(|j| reports.get(j)).map_or(String::new(), |r| r.run.started_at.clone());
+            // The run's start, then its partition: a total order that ignores input order.
+            let started = |x: &BlockEntry| {
+                x.run.and_then(|j| reports.get(j)).map_or((String::new(), String::new()), |r| (r.run.started_at.clone(), r.run.partition.clone().unwrap_or_default()))
+            };
             let keep_old = blocks.get(&key).is_some_and(|old| {
                 if old.hash != b.hash {
                     (started(old), &old.hash) >= (started(&b), &b.hash)
