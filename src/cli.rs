@@ -112,6 +112,10 @@ pub struct VerifyArgs {
     /// Also write the JSON report here (it is always written to <root>/.cookbook/verify.json)
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Only blocks that need one of these capabilities (`--needs gpu` for a GPU job), with
+    /// their page's earlier blocks (the setup they depend on) and its cleanup blocks
+    #[arg(long, value_delimiter = ',', value_name = "CAP")]
+    pub needs: Vec<String>,
     /// Run only the K-th of N deterministic shares of the pages (for CI matrices)
     #[arg(long, value_name = "K/N")]
     pub partition: Option<String>,

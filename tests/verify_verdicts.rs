@@ -262,3 +262,109 @@ fn stale_docs_are_judged_stale_end_to_end() {
         assert_eq!(v[at].0, "stale", "{at}: {:?}", v[at]);
     }
 }
+
+/// The summary states what was proven, in the human, JSON and JUnit reports alike.
+#[test]
+fn the_summary_says_what_was_proven() {
+    let dir = book(
+        "",
+        &[
+            ("a.md", "# A\n\n```bash verify\ntrue\n```\n\n```bash verify\ntrue\n```\n"),
+            ("b.md", "# B\n\n```bash verify\nexit 3\n```\n"),
+            ("c.md", "# C\n\n```bash verify needs=gpu\nnvidia-smi\n```\n\n```bash verify skip\ntrue\n```\n"),
+        ],
+    );
+    let junit = dir.path().join("junit.xml");
+    let (code, stdout, stderr) = verify(&dir, &["--junit", &path_str(&junit)]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).unwrap(),
+    )
+    .unwrap();
+    if json["host"]["gpu"]["available"] == true {
+        eprintln!("skipping the_summary_says_what_was_proven: this host has a GPU");
+        return;
+    }
+    let line = "2 proven · 3 not proven (1 failed, 1 needs gpu, 1 skipped)";
+    assert!(stdout.contains(&format!("{line}\n")), "{stdout}");
+    assert_eq!(json["proof"]["line"], line);
+    assert_eq!(json["proof"]["proven"], 2);
+    assert_eq!(json["proof"]["why"]["needs gpu"], 1);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(&format!("name=\"cookbook verify: {line}\"")),
+        "{xml}"
+    );
+}
+
+/// `--needs gpu` (the GPU job of CI): the GPU blocks with their page's setup and cleanup.
+#[test]
+fn needs_selects_blocks_with_their_setup_and_cleanup() {
+    let dir = book(
+        "",
+        &[
+            (
+                "a.md",
+                "# A\n\n```bash verify\nexport X=1\n```\n\n```bash verify\nnvidia-smi -L\n```\n\n```bash verify\necho after\n```\n\n```bash verify cleanup\ntrue\n```\n",
+            ),
+            ("b.md", "# B\n\n```bash verify\necho cpu\n```\n"),
+        ],
+    );
+    let (code, stdout, stderr) = verify(&dir, &["--needs", "gpu", "--list"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let listed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("content/"))
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        ["content/a.md:3", "content/a.md:7", "content/a.md:15"],
+        "{stdout}"
+    );
+    let cpu_only = book("", &[("b.md", "# B\n\n```bash verify\necho cpu\n```\n")]);
+    let (code, _, stderr) = verify(&cpu_only, &["--needs", "gpu"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no verify block matches `--needs gpu`"),
+        "{stderr}"
+    );
+}
+
+/// Under `--require docker`, a block not proven for a reason no declared need explains
+/// fails the run; the same block declaring `needs=registry` is only reported.
+#[test]
+fn unexplained_blocked_fails_under_require_docker() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("unexplained_blocked_fails_under_require_docker") else {
+        return;
+    };
+    let offline = "echo 'docker: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host.' >&2\nexit 125\n";
+    let declared = book(
+        "",
+        &[(
+            "a.md",
+            &format!("# A\n\n```bash verify needs=registry\n{offline}```\n"),
+        )],
+    );
+    let (code, stdout, stderr) = verify(&declared, &["--require", "docker"]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert_eq!(verdicts(&declared)["content/a.md:3"].0, "blocked");
+    let undeclared = book(
+        "",
+        &[("a.md", &format!("# A\n\n```bash verify\n{offline}```\n"))],
+    );
+    let (code, stdout, stderr) = verify(&undeclared, &["--require", "docker"]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let v = verdicts(&undeclared);
+    assert_eq!(v["content/a.md:3"].0, "blocked");
+    assert!(
+        v["content/a.md:3"]
+            .1
+            .contains("does not declare `needs=registry`"),
+        "{:?}",
+        v["content/a.md:3"]
+    );
+    // Without --require docker it is reported, not failed.
+    assert_eq!(verify(&undeclared, &["--require", ""]).0, Some(0));
+}

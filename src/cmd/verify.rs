@@ -61,9 +61,12 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
         book.pages.iter().map(|p| (p.source.path.clone(), p.source.clone())).collect();
     let filters: Vec<Filter> = args.filters.iter().map(|f| Filter::parse(f)).collect();
     let mut hashes: BTreeSet<String> = pages.iter().flat_map(|p| p.blocks.iter().map(|b| b.hash.clone())).collect();
+    let needs = parse_required(&args.needs)?;
+    let pages = plan::select_needs(pages, &needs);
     let plan = plan::select(pages, &filters, partition);
-    if plan.is_empty() && !filters.is_empty() {
-        let names: Vec<String> = args.filters.iter().map(|f| format!("`{f}`")).collect();
+    if plan.is_empty() && !(filters.is_empty() && needs.is_empty()) {
+        let mut names: Vec<String> = args.filters.iter().map(|f| format!("`{f}`")).collect();
+        names.extend(args.needs.iter().map(|n| format!("`--needs {n}`")));
         eprintln!(
             "error: no verify block matches {}\n  = help: a FILTER is a page path (`content/gpu.md`, `gpu/`), `file:line`, \
              or part of a block's heading; `cookbook verify --list` shows every block",
@@ -176,6 +179,7 @@ fn execute(args: &VerifyArgs) -> anyhow::Result<i32> {
     for n in &report.notes {
         eprintln!("note: {n}");
     }
+    say(&report.proof().line);
     say(&report.summary_line());
     Ok(exit_code(&report))
 }
@@ -254,7 +258,7 @@ fn parse_required(words: &[String]) -> anyhow::Result<BTreeSet<Need>> {
         .iter()
         .map(|w| w.trim())
         .filter(|w| !w.is_empty())
-        .map(|w| Need::parse(w).with_context(|| format!("unknown capability `{w}` in --require: known are docker, gpu, registry, network")))
+        .map(|w| Need::parse(w).with_context(|| format!("unknown capability `{w}` (in --require or --needs): known are docker, gpu, registry, network")))
         .collect()
 }
 

@@ -315,21 +315,37 @@ fn exported_before(ctx: &BlockCtx) -> BTreeSet<String> {
 }
 
 fn finish(settings: &Settings, block: &VerifyBlock, verdict: Verdict, duration: Duration, exit_code: Option<i32>, output: String, attempts: u32) -> BlockResult {
-    let fails_run = fails_run(settings, &verdict);
+    let verdict = unexplained(settings, verdict, &block.attrs.needs);
+    let fails_run = fails_run(settings, &verdict, &block.attrs.needs);
     BlockResult { block: block.clone(), verdict, duration, exit_code, output, leaked: Vec::new(), attempts, fails_run }
 }
 
-/// Whether a verdict fails the run under these settings.
-fn fails_run(settings: &Settings, v: &Verdict) -> bool {
+/// Whether a verdict fails the run under these settings: fail, stale and timeout always;
+/// skipped or blocked for a `--require`d capability; and, in a run that requires Docker,
+/// skipped or blocked for a capability the block does not declare (nor imply): nothing
+/// explains why it was not proven. `skip`, `[verify] skip` and "not run" name no capability.
+fn fails_run(settings: &Settings, v: &Verdict, declared: &BTreeSet<Need>) -> bool {
     match v.outcome {
         Outcome::Fail | Outcome::Stale | Outcome::Timeout => true,
         Outcome::Leaked => settings.strict,
         Outcome::Pass => false,
-        // Only for the capability that was missing: `skip` and "not run" have none.
         Outcome::Skipped | Outcome::Blocked => v.missing.is_some_and(|need| {
-            settings.required.contains(&need) || need == Need::Network && settings.required.contains(&Need::Registry)
+            let net = |n: Need| matches!(n, Need::Network | Need::Registry);
+            settings.required.contains(&need)
+                || need == Need::Network && settings.required.contains(&Need::Registry)
+                || settings.required.contains(&Need::Docker) && !declared.iter().any(|d| *d == need || net(*d) && net(need))
         }),
     }
+}
+
+/// Says, in the reason, why a skipped or blocked block fails the run.
+fn unexplained(settings: &Settings, mut v: Verdict, declared: &BTreeSet<Need>) -> Verdict {
+    if let Some(need) = v.missing.filter(|n| !settings.required.contains(n) && !declared.contains(n)) {
+        if fails_run(settings, &v, declared) {
+            v.reason.push_str(&format!(" (the block does not declare `needs={}`, so nothing explains it)", need.name()));
+        }
+    }
+    v
 }
 
 fn skipped(block: &VerifyBlock, reason: &str) -> BlockResult {

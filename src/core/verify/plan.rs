@@ -2,10 +2,11 @@
 //! arguments (a path, `file:line`, or a heading substring) and `--partition K/N`.
 //! Pure; running the plan is `cmd::verify`'s job.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::attrs::Need;
 use super::block::{self, VerifyBlock};
 use crate::core::config::parse_duration;
 use crate::core::diagnostic::{self, Diagnostic};
@@ -131,6 +132,29 @@ pub fn select(pages: Vec<PagePlan>, filters: &[Filter], partition: Option<Partit
     kept
 }
 
+/// `--needs CAP`: on each page, the blocks that need one of `needs`, every block before
+/// the last of them (setup they may depend on: exports, files, started services) and the
+/// cleanup blocks; pages with none are dropped. Empty `needs` keeps everything.
+pub fn select_needs(pages: Vec<PagePlan>, needs: &BTreeSet<Need>) -> Vec<PagePlan> {
+    if needs.is_empty() {
+        return pages;
+    }
+    pages
+        .into_iter()
+        .filter_map(|mut p| {
+            let wanted = |b: &VerifyBlock| !b.attrs.cleanup && b.attrs.needs.iter().any(|n| needs.contains(n));
+            let last = p.blocks.iter().rposition(wanted)?;
+            let mut i = 0;
+            p.blocks.retain(|b| {
+                let keep = i <= last || b.attrs.cleanup;
+                i += 1;
+                keep
+            });
+            Some(p)
+        })
+        .collect()
+}
+
 /// Every page of the book as a plan: its verify blocks with placeholders substituted, and
 /// the problems found on the way (block grammar, attributes, placeholders without a value).
 pub fn from_book(book: &crate::core::book::Book, timeout: Duration) -> (Vec<PagePlan>, Vec<Diagnostic>) {
@@ -186,6 +210,17 @@ mod tests {
         assert_eq!(positions(&select(book(), &[Filter::parse("a.md:3")], None)), ["content/a.md:2", "content/a.md:9"]);
         assert_eq!(positions(&select(book(), &[Filter::parse("SHM")], None)), ["content/a.md:2", "content/a.md:9"]);
         assert!(select(book(), &[Filter::parse("nothing")], None).is_empty());
+    }
+
+    #[test]
+    fn needs_keep_their_setup_and_cleanup() {
+        let pages = vec![
+            page(0, "content/a.md", "```bash verify\nexport X=1\n```\n```bash verify needs=gpu\nnvidia-smi\n```\n```bash verify\necho after\n```\n```bash verify cleanup\necho c\n```\n"),
+            page(1, "content/b.md", "```bash verify\necho cpu\n```\n```bash verify cleanup\necho c\n```\n"),
+        ];
+        let gpu = select_needs(pages.clone(), &[Need::Gpu].into());
+        assert_eq!(positions(&gpu), ["content/a.md:1", "content/a.md:4", "content/a.md:10"]);
+        assert_eq!(select_needs(pages, &BTreeSet::new()).len(), 2);
     }
 
     #[test]

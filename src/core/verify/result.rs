@@ -79,6 +79,63 @@ impl RunReport {
     }
 }
 
+/// What a run proved: blocks that ran and whose claim held, and why the others did not.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Proof {
+    pub proven: usize,
+    pub not_proven: usize,
+    /// Why, in a fixed order: `failed`, `stale`, `timed out`, `needs gpu`, `blocked by
+    /// registry`, …, `skipped`; only reasons with a count.
+    pub why: Vec<(String, usize)>,
+    /// `12 proven · 3 not proven (1 failed, 2 needs gpu)`.
+    pub line: String,
+}
+
+impl RunReport {
+    /// The run's proof: pass (and leaked without `--strict`: it ran and held) is proven;
+    /// everything else is counted under its reason.
+    pub fn proof(&self) -> Proof {
+        Proof::of(self.results.iter().map(|r| (r.verdict.outcome.name(), r.verdict.missing.map(|n| n.name()).unwrap_or(""), r.fails_run)))
+    }
+}
+
+impl Proof {
+    /// The proof of blocks given as (outcome name, missing need or "", fails the run): for a
+    /// run, and for a merged report, which only has the names.
+    pub fn of<'a>(blocks: impl Iterator<Item = (&'a str, &'a str, bool)>) -> Proof {
+        let mut why: BTreeMap<(u8, String), usize> = BTreeMap::new();
+        let mut proven = 0;
+        let mut total = 0;
+        for (outcome, missing, fails_run) in blocks {
+            total += 1;
+            let reason = match outcome {
+                "pass" => None,
+                "leaked" if !fails_run => None,
+                "leaked" => Some((1, "leaked".to_string())),
+                "fail" => Some((0, "failed".to_string())),
+                "stale" => Some((2, "stale".to_string())),
+                "timeout" => Some((3, "timed out".to_string())),
+                "skipped" if !missing.is_empty() => Some((4, format!("needs {missing}"))),
+                "blocked" if !missing.is_empty() => Some((5, format!("blocked by {missing}"))),
+                "blocked" => Some((6, "blocked".to_string())),
+                _ => Some((7, "skipped".to_string())),
+            };
+            match reason {
+                None => proven += 1,
+                Some(k) => *why.entry(k).or_insert(0) += 1,
+            }
+        }
+        let not_proven = total - proven;
+        let why: Vec<(String, usize)> = why.into_iter().map(|((_, w), n)| (w, n)).collect();
+        let mut line = format!("{proven} proven · {not_proven} not proven");
+        if !why.is_empty() {
+            let parts: Vec<String> = why.iter().map(|(w, n)| format!("{n} {w}")).collect();
+            line.push_str(&format!(" ({})", parts.join(", ")));
+        }
+        Proof { proven, not_proven, why, line }
+    }
+}
+
 /// The last [`EXCERPT`] bytes of `text`, on a character boundary, marked when cut.
 pub fn excerpt(text: &str) -> String {
     if text.len() <= EXCERPT {

@@ -72,6 +72,10 @@ pub fn report(run: &RunReport) -> Report {
         host: run.host.clone(),
         host_error: run.host_error.clone(),
         summary,
+        proof: {
+            let p = run.proof();
+            Some(super::schema::ProofEntry { proven: p.proven, not_proven: p.not_proven, why: p.why.into_iter().collect(), line: p.line })
+        },
         pages,
         blocks,
         notes: run.notes.clone(),

@@ -9,7 +9,8 @@ use crate::core::verify::result::{excerpt, RunReport};
 
 /// The JUnit XML document.
 pub fn render(report: &RunReport) -> String {
-    let mut junit = Report::new("cookbook verify");
+    // What was proven, where every JUnit viewer shows it: the report's name.
+    let mut junit = Report::new(format!("cookbook verify: {}", report.proof().line));
     let mut suites: Vec<TestSuite> = Vec::new();
     for r in &report.results {
         let file = r.block.file.to_string_lossy().replace('\\', "/");

@@ -15,6 +15,8 @@
 //!   "host_error": "why there are no host facts" | null,
 //!   "summary": { "pass": n, "fail": n, "stale": n, "timeout": n, "blocked": n,
 //!                "skipped": n, "leaked": n },
+//!   "proof": { "proven": n, "not_proven": m, "why": { "failed": k, "needs gpu": j, … },
+//!              "line": "n proven · m not proven (k failed, j needs gpu)" },
 //!   "pages": [ { "file", "outcome": worst outcome of its blocks,
 //!                "verified_at": started_at when every block passed, else null } ],
 //!   "blocks": [ { "file", "line", "heading", "hash", "outcome", "reason",
@@ -53,11 +55,34 @@ pub struct Report {
     pub host: Option<Host>,
     pub host_error: Option<String>,
     pub summary: BTreeMap<String, usize>,
+    /// What was proven and why the rest was not (absent in reports of older versions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof: Option<ProofEntry>,
     pub pages: Vec<PageEntry>,
     pub blocks: Vec<BlockEntry>,
     pub notes: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<RunEntry>,
+}
+
+/// `{"proven": n, "not_proven": m, "why": {"needs gpu": k, …}, "line": "n proven · m not proven (…)"}`
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProofEntry {
+    pub proven: usize,
+    pub not_proven: usize,
+    pub why: BTreeMap<String, usize>,
+    pub line: String,
+}
+
+impl ProofEntry {
+    /// The proof of a report's blocks (a merged report recomputes it this way).
+    pub fn of_blocks(blocks: &[BlockEntry]) -> ProofEntry {
+        let p = crate::core::verify::result::Proof::of(
+            blocks.iter().map(|b| (b.outcome.as_str(), b.missing.as_deref().unwrap_or(""), b.fails_run)),
+        );
+        ProofEntry { proven: p.proven, not_proven: p.not_proven, why: p.why.into_iter().collect(), line: p.line }
+    }
 }
 
 /// What wrote the report.
