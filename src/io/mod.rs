@@ -3,6 +3,7 @@
 pub mod accept;
 pub mod atomic;
 pub mod browser;
+pub mod deferred;
 pub mod docker;
 pub mod interrupt;
 pub mod links;
