@@ -33,7 +33,9 @@ pub struct ServerOptions {
     pub poll_timeout: Duration,
     /// A client that stops reading its response frees the worker after this.
     pub send_timeout: Duration,
-    /// A connection that sends nothing (or half a request) is closed after this (Linux).
+    /// A connection with no traffic either way (nothing sent, half a request) is closed after
+    /// this (Linux; see `io::socket_timeouts`). Longer than `poll_timeout`, or parked
+    /// long-polls are cut (the browser then polls again).
     pub idle_timeout: Duration,
     /// Where trouble the server rides out, and the end of serving, are reported.
     pub notices: Notices,
