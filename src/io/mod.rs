@@ -7,6 +7,7 @@ pub mod deferred;
 pub mod docker;
 pub mod interrupt;
 pub mod links;
+pub mod listen_socket;
 pub mod live;
 pub mod load;
 pub mod proof;
