@@ -365,3 +365,33 @@ impl Supervisor {
         Some(gen)
     }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_socket_that_can_no_longer_accept_ends_serving_with_a_message() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (told, fatal) = mpsc::channel();
+        let told = Mutex::new(told);
+        let notices = Notices {
+            warn: Arc::new(|_| {}),
+            fatal: Arc::new(move |m| {
+                let _ = told.lock().unwrap().send(m.to_string());
+            }),
+        };
+        let handler: Handler = Arc::new(|_| {});
+        let keeper = listener.try_clone().unwrap();
+        let acceptor = start(listener, handler, 2, notices, Duration::from_secs(1)).unwrap();
+        // The socket stops listening under the accept loop: every accept() fails (EINVAL),
+        // and so does every new accept loop.
+        shutdown(&keeper);
+        let message = fatal.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(
+            message.contains("stopped accepting connections"),
+            "{message}"
+        );
+        acceptor.stop();
+    }
+}
