@@ -45,6 +45,28 @@ fn wait_for_reload(addr: SocketAddr, seen: u64) -> thread::JoinHandle<Reply> {
     thread::spawn(move || get(addr, &format!("/__cookbook/reload?v={seen}")).unwrap())
 }
 
+/// What a browser showing `page` (served at `seen`) goes through when `change` is made: its
+/// long-poll is parked, the change fires the reload, and the reload fetches `page` again,
+/// which is returned. The reload must not fire before the new version is served.
+fn change_and_reload(preview: &Preview, page: &str, seen: u64, change: impl FnOnce()) -> Reply {
+    let addr = preview.addr();
+    let reload = wait_for_reload(addr, seen);
+    eventually("the reload waiter to park", LIMIT, || {
+        (preview.site().waiting() == 1).then_some(())
+    });
+    change();
+    let answer = reload.join().unwrap();
+    assert_eq!(answer.status, 200, "the reload fires");
+    let fired_at: u64 = answer.text().trim().parse().unwrap();
+    assert!(fired_at > seen, "reloaded to {fired_at} after {seen}");
+    let reloaded = get(addr, page).unwrap();
+    assert!(
+        reloaded.version() >= fired_at,
+        "the reload fired before version {fired_at} was served"
+    );
+    reloaded
+}
+
 #[test]
 fn edit_break_fix_delete_with_live_reload() {
     let (_tmp, root) = fixture("serve");
@@ -58,33 +80,21 @@ fn edit_break_fix_delete_with_live_reload() {
         Some("text/html; charset=utf-8")
     );
     assert_eq!(page.header("Cache-Control"), Some("no-cache"));
+    let cdi = root.join("content/gpu/cdi.md");
 
     // Edit: the reload answers only once the new text is being served.
-    let v = page.version();
-    let reload = wait_for_reload(addr, v);
-    eventually("the waiter to park", LIMIT, || {
-        (preview.site().waiting() == 1).then_some(())
+    let page = change_and_reload(&preview, "/gpu/cdi.html", page.version(), || {
+        save_via_rename(
+            &cdi,
+            "+++\ntitle = \"CDI\"\n+++\n\n# CDI\n\nEdited CDI text.\n",
+        )
     });
-    let cdi = root.join("content/gpu/cdi.md");
-    save_via_rename(
-        &cdi,
-        "+++\ntitle = \"CDI\"\n+++\n\n# CDI\n\nEdited CDI text.\n",
-    );
-    let answer = reload.join().unwrap();
-    assert_eq!(answer.status, 200);
-    let page = get(addr, "/gpu/cdi.html").unwrap();
-    assert!(
-        page.text().contains("Edited CDI text."),
-        "reload fired before the new page: {}",
-        page.text()
-    );
-    assert_eq!(answer.text().trim(), page.version().to_string());
+    assert!(page.text().contains("Edited CDI text."), "{}", page.text());
 
     // Break the front matter: every page shows the diagnostic, still live-reloading.
-    let reload = wait_for_reload(addr, page.version());
-    std::fs::write(&cdi, "+++\ntitle = \"CDI\"\n\n# CDI\n").unwrap();
-    assert_eq!(reload.join().unwrap().status, 200);
-    let broken = get(addr, "/gpu/cdi.html").unwrap();
+    let broken = change_and_reload(&preview, "/gpu/cdi.html", page.version(), || {
+        std::fs::write(&cdi, "+++\ntitle = \"CDI\"\n\n# CDI\n").unwrap()
+    });
     assert_eq!(broken.status, 500);
     assert!(
         broken
@@ -100,21 +110,18 @@ fn edit_break_fix_delete_with_live_reload() {
     assert_eq!(get(addr, "/assets/theme.css").unwrap().status, 200);
 
     // Fix it: the page comes back without a restart.
-    let reload = wait_for_reload(addr, broken.version());
-    std::fs::write(&cdi, "# CDI\n\nFixed CDI text.\n").unwrap();
-    assert_eq!(reload.join().unwrap().status, 200);
-    let fixed = get(addr, "/gpu/cdi.html").unwrap();
+    let fixed = change_and_reload(&preview, "/gpu/cdi.html", broken.version(), || {
+        std::fs::write(&cdi, "# CDI\n\nFixed CDI text.\n").unwrap()
+    });
     assert_eq!(fixed.status, 200);
     assert!(fixed.text().contains("Fixed CDI text."));
 
     // Delete it: the open page reloads into the site's 404 page, which still live-reloads.
-    let reload = wait_for_reload(addr, fixed.version());
-    std::fs::remove_file(&cdi).unwrap();
-    assert_eq!(reload.join().unwrap().status, 200);
-    let gone = get(addr, "/gpu/cdi.html").unwrap();
+    let gone = change_and_reload(&preview, "/gpu/cdi.html", fixed.version(), || {
+        std::fs::remove_file(&cdi).unwrap()
+    });
     assert_eq!(gone.status, 404);
     assert!(gone.text().contains("Fixture 404"));
-    assert!(gone.version() > fixed.version());
     preview.stop();
 }
 
@@ -406,24 +413,19 @@ fn the_real_book_reloads_shows_errors_and_recovers() {
     let page = get(addr, "/gpu/cdi.html").unwrap();
     assert_eq!(page.status, 200);
     assert!(page.text().contains("Original CDI text."));
-    let v = page.version();
-    let reload = wait_for_reload(addr, v);
-    eventually("the waiter to park", LIMIT, || {
-        (preview.site().waiting() == 1).then_some(())
-    });
     let cdi = root.join("content/gpu/cdi.md");
-    save_via_rename(
-        &cdi,
-        "+++\ntitle = \"CDI\"\n+++\n\n# CDI\n\nEdited CDI text.\n",
-    );
-    assert_eq!(reload.join().unwrap().status, 200);
-    let page = get(addr, "/gpu/cdi.html").unwrap();
+
+    let page = change_and_reload(&preview, "/gpu/cdi.html", page.version(), || {
+        save_via_rename(
+            &cdi,
+            "+++\ntitle = \"CDI\"\n+++\n\n# CDI\n\nEdited CDI text.\n",
+        )
+    });
     assert!(page.text().contains("Edited CDI text."));
 
-    let reload = wait_for_reload(addr, page.version());
-    std::fs::write(&cdi, "+++\ntitle = \"CDI\n+++\n\n# CDI\n").unwrap();
-    assert_eq!(reload.join().unwrap().status, 200);
-    let broken = get(addr, "/gpu/cdi.html").unwrap();
+    let broken = change_and_reload(&preview, "/gpu/cdi.html", page.version(), || {
+        std::fs::write(&cdi, "+++\ntitle = \"CDI\n+++\n\n# CDI\n").unwrap()
+    });
     assert_eq!(broken.status, 500);
     assert!(
         broken.text().contains("content/gpu/cdi.md:"),
@@ -435,10 +437,9 @@ fn the_real_book_reloads_shows_errors_and_recovers() {
         .text()
         .contains("Edited CDI text."));
 
-    let reload = wait_for_reload(addr, broken.version());
-    std::fs::write(&cdi, "# CDI\n\nFixed CDI text.\n").unwrap();
-    assert_eq!(reload.join().unwrap().status, 200);
-    let fixed = get(addr, "/gpu/cdi.html").unwrap();
+    let fixed = change_and_reload(&preview, "/gpu/cdi.html", broken.version(), || {
+        std::fs::write(&cdi, "# CDI\n\nFixed CDI text.\n").unwrap()
+    });
     assert_eq!(fixed.status, 200);
     assert!(fixed.text().contains("Fixed CDI text."));
     preview.stop();

@@ -141,6 +141,34 @@ fn three_hundred_clients_that_reset_right_after_connecting() {
     preview.stop();
 }
 
+/// Sends `GET /shm.html` on an open connection and reads the reply; the last request asks
+/// the server to close.
+fn keep_alive_get(stream: &mut TcpStream, last: bool) -> String {
+    let close = if last { "Connection: close\r\n" } else { "" };
+    write!(stream, "GET /shm.html HTTP/1.1\r\nHost: x\r\n{close}\r\n").unwrap();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        raw.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let Some(end) = text.find("\r\n\r\n") else {
+            if n == 0 {
+                return text;
+            }
+            continue;
+        };
+        let length: usize = text[..end]
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        if n == 0 || raw.len() >= end + 4 + length {
+            return text;
+        }
+    }
+}
+
 /// The open-file limit of the `cookbook serve` child in the burst test: far below the burst.
 #[cfg(target_os = "linux")]
 const CHILD_NOFILE: libc::rlim_t = 64;
@@ -182,6 +210,12 @@ fn a_burst_past_the_open_file_limit_then_a_page_request() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("no URL in {line:?}"));
     page_answers(addr, "start");
+    // A keep-alive connection from before the bursts, whose accept loop they end.
+    let mut early = TcpStream::connect(addr).unwrap();
+    early
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    assert!(keep_alive_get(&mut early, false).starts_with("HTTP/1.1 200"));
 
     for round in 0..4 {
         // Five times the child's limit, each connection held open until the burst ends.
@@ -196,6 +230,8 @@ fn a_burst_past_the_open_file_limit_then_a_page_request() {
         drop(burst);
         page_answers(addr, &format!("burst {round} past the open-file limit"));
     }
+    let reply = keep_alive_get(&mut early, true);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
 
     // SAFETY: signals the child this test started, by its pid.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };

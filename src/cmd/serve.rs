@@ -121,8 +121,12 @@ impl SiteBuilder for LiveBook {
         self.session.rebuild(changed)
     }
 
+    /// The book's sources, and the verify report: a new `cookbook verify` run shows its
+    /// badges without waiting for the next edit.
     fn watch_paths(&self) -> Vec<PathBuf> {
-        self.session.watch_paths()
+        let mut paths = self.session.watch_paths();
+        paths.push(self.root.join(".cookbook/verify.json"));
+        paths
     }
 
     fn ignored_paths(&self) -> Vec<PathBuf> {

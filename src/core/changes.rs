@@ -1,6 +1,7 @@
 //! Which changed paths reported by the file watcher matter for a rebuild: inside a watched
-//! folder or a watched file, and not editor noise, the output folder or `.cookbook/`.
-//! Pure: compares paths, never touches the disk.
+//! folder or a watched file, and not editor noise, the output folder or `.cookbook/`. A file
+//! watched by name (the verify report in `.cookbook/`) always matters, and so does its folder
+//! appearing or going. Pure: compares paths, never touches the disk.
 
 use std::path::{Path, PathBuf};
 
@@ -16,9 +17,14 @@ pub struct WatchSet {
 impl WatchSet {
     /// Whether a change to `path` should trigger a rebuild.
     pub fn matters(&self, path: &Path) -> bool {
-        let watched = self.files.iter().any(|f| f == path)
-            || self.folders.iter().any(|d| path.starts_with(d));
-        watched
+        if self
+            .files
+            .iter()
+            .any(|f| f == path || f.parent() == Some(path))
+        {
+            return !is_editor_noise(path);
+        }
+        self.folders.iter().any(|d| path.starts_with(d))
             && !self.ignored.iter().any(|d| path.starts_with(d))
             && !path
                 .components()
@@ -96,5 +102,24 @@ mod tests {
         .map(PathBuf::from)
         .to_vec();
         assert_eq!(kept, expect);
+    }
+
+    #[test]
+    fn a_file_watched_by_name_in_cookbook_matters_and_its_neighbours_do_not() {
+        let set = WatchSet {
+            folders: vec!["/b/content".into()],
+            files: vec!["/b/.cookbook/verify.json".into()],
+            ignored: vec!["/b/.cookbook".into()],
+        };
+        let batch = [
+            "/b/.cookbook/verify.json",
+            "/b/.cookbook",
+            "/b/.cookbook/verify.json.tmp",
+            "/b/.cookbook/ledger.json",
+            "/b/content/.cookbook/verify.json",
+        ]
+        .map(PathBuf::from);
+        let expect = ["/b/.cookbook", "/b/.cookbook/verify.json"].map(PathBuf::from);
+        assert_eq!(set.filter(batch), expect);
     }
 }

@@ -2,20 +2,22 @@
 //! ends at its first accept error (`EMFILE` in a burst of connections, …) and closes its copy
 //! of the listening socket. Here the socket stays open through a copy of our own, and whenever
 //! tiny_http's accept loop ends, a fresh `tiny_http::Server` (a generation) takes over the same
-//! socket after a short back-off, so connections waiting in its backlog are not lost. Requests
-//! of every generation go to one channel; a retired generation is drained until it goes quiet.
+//! socket after a short back-off, so connections waiting in its backlog are not lost. The
+//! request workers take requests straight from the current generation and move to the next
+//! one; one thread answers what a retired generation's connections still send.
 //! Not here: what to answer (`io::server`), timeouts of accepted connections
 //! (`io::socket_timeouts`).
 
 use std::collections::HashSet;
 use std::io;
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use crate::io::listen_socket::{queued, raw_fd, same_socket, shutdown, transient};
 use crate::io::server::Notices;
 
 /// The first wait before a new generation; it doubles while generations keep failing fast.
@@ -31,14 +33,18 @@ const MAX_HARD_FAILURES: u32 = 3;
 const DRAIN_TICK: Duration = Duration::from_millis(5);
 /// How often the accept thread is checked for having died without a word: tiny_http panics
 /// when it runs out of descriptors right after an accept (it unwraps a `try_clone`).
-const ALIVE_TICK: Duration = Duration::from_millis(10);
+const ALIVE_TICK: Duration = Duration::from_millis(25);
 
-/// Accepts on one listening socket until [`Acceptor::stop`].
+/// What answers a request.
+pub type Handler = Arc<dyn Fn(tiny_http::Request) + Send + Sync>;
+
+/// Accepts on one listening socket and answers with a fixed pool of workers until
+/// [`Acceptor::stop`].
 pub struct Acceptor {
     keeper: TcpListener,
-    stopping: Arc<AtomicBool>,
+    shared: Arc<Shared>,
     control: Sender<Control>,
-    supervisor: JoinHandle<()>,
+    threads: Vec<JoinHandle<()>>,
 }
 
 enum Control {
@@ -49,179 +55,276 @@ enum Control {
 
 struct Generation {
     id: u64,
-    server: Arc<tiny_http::Server>,
-    pump: JoinHandle<()>,
+    server: tiny_http::Server,
     started: Instant,
     /// Connections waiting in the socket's backlog when this generation started.
     queued: Option<u32>,
     /// The descriptor of tiny_http's copy of the socket: closed when its accept thread ends.
     fd: i32,
+    /// Workers that have moved on from this generation; once all have, its queue is the
+    /// drainer's.
+    left: AtomicUsize,
 }
 
-/// What the supervisor thread needs.
-struct Supervisor {
-    keeper: TcpListener,
-    requests: Sender<tiny_http::Request>,
-    control: Sender<Control>,
-    stopping: Arc<AtomicBool>,
-    notices: Notices,
+/// What the workers, the supervisor and the drainer share.
+struct Shared {
+    stopping: AtomicBool,
+    /// The id of the generation in `current`; 0 while a new one is awaited.
+    current_id: AtomicU64,
+    current: Mutex<Option<Arc<Generation>>>,
+    changed: Condvar,
+    retired: Mutex<Vec<(Arc<Generation>, Instant)>>,
+    workers: usize,
     /// A retired generation that received nothing for this long is dropped.
     drain_after: Duration,
 }
 
-/// Starts accepting on `listener`; every request goes to `requests`.
+/// Starts accepting on `listener` and answering with `workers` threads that call `handler`.
 pub fn start(
     listener: TcpListener,
-    requests: Sender<tiny_http::Request>,
+    handler: Handler,
+    workers: usize,
     notices: Notices,
     drain_after: Duration,
 ) -> io::Result<Acceptor> {
     let (control, woken) = mpsc::channel();
-    let stopping = Arc::new(AtomicBool::new(false));
-    let supervisor = Supervisor {
-        keeper: listener.try_clone()?,
-        requests,
-        control: control.clone(),
-        stopping: stopping.clone(),
-        notices,
+    let keeper = listener.try_clone()?;
+    let first = Arc::new(generation(&keeper, 1)?);
+    let shared = Arc::new(Shared {
+        stopping: AtomicBool::new(false),
+        current_id: AtomicU64::new(1),
+        current: Mutex::new(Some(first)),
+        changed: Condvar::new(),
+        retired: Mutex::new(Vec::new()),
+        workers,
         drain_after,
+    });
+    let mut threads = Vec::new();
+    for i in 0..workers {
+        let (shared, handler, control) = (shared.clone(), handler.clone(), control.clone());
+        let worker = thread::Builder::new().name(format!("serve-worker-{i}"));
+        threads.push(worker.spawn(move || work(&shared, &*handler, &control))?);
+    }
+    let drained = (shared.clone(), handler);
+    let drainer = thread::Builder::new().name("serve-drain".into());
+    threads.push(drainer.spawn(move || drain(&drained.0, &*drained.1))?);
+    let supervisor = Supervisor {
+        keeper,
+        shared: shared.clone(),
+        notices,
     };
-    let first = supervisor.generation(0)?;
-    let supervisor = thread::Builder::new()
-        .name("serve-accept".into())
-        .spawn(move || supervisor.run(first, woken))?;
+    let supervising = thread::Builder::new().name("serve-accept".into());
+    threads.push(supervising.spawn(move || supervisor.run(woken))?);
     Ok(Acceptor {
         keeper: listener,
-        stopping,
+        shared,
         control,
-        supervisor,
+        threads,
     })
 }
 
 impl Acceptor {
-    /// Stops accepting, waits for the accept threads, closes the socket.
+    /// Stops accepting, waits for the workers (each finishes its request), closes the socket.
     pub fn stop(self) {
-        self.stopping.store(true, Ordering::SeqCst);
+        self.shared.stopping.store(true, Ordering::SeqCst);
         // Wakes every accept() blocked on this socket, in all generations (Linux).
         shutdown(&self.keeper);
         let _ = self.control.send(Control::Stop);
-        let _ = self.supervisor.join();
+        if let Some(gen) = self.shared.lock_current().as_ref() {
+            for _ in 0..self.shared.workers {
+                gen.server.unblock();
+            }
+        }
+        self.shared.changed.notify_all();
+        for t in self.threads {
+            let _ = t.join();
+        }
     }
 }
 
-impl Supervisor {
-    /// A new tiny_http server on a copy of the socket, and the thread that passes its requests on.
-    fn generation(&self, id: u64) -> io::Result<Generation> {
-        let listener = self.keeper.try_clone()?;
-        let fd = raw_fd(&listener);
-        let server = tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?;
-        let server = Arc::new(server);
-        let (pumped, requests, control) =
-            (server.clone(), self.requests.clone(), self.control.clone());
-        let stopping = self.stopping.clone();
-        let pump = thread::Builder::new()
-            .name(format!("serve-accept-{id}"))
-            .spawn(move || loop {
-                match pumped.recv() {
-                    Ok(request) => {
-                        if requests.send(request).is_err() {
-                            return;
-                        }
-                    }
-                    Err(e) => {
-                        if !stopping.load(Ordering::SeqCst) {
-                            let _ = control.send(Control::Ended(id, e));
-                        }
-                        return;
-                    }
-                }
-            })?;
-        Ok(Generation {
-            id,
-            server,
-            pump,
-            started: Instant::now(),
-            queued: queued(&self.keeper),
-            fd,
-        })
+impl Shared {
+    fn lock_current(&self) -> MutexGuard<'_, Option<Arc<Generation>>> {
+        self.current.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn run(self, first: Generation, woken: Receiver<Control>) {
-        let mut current = Some(first);
-        let mut retired: Vec<(Generation, Instant)> = Vec::new();
-        let mut next_id = 1;
+    /// The current generation once it is not `after`; None when stopping.
+    fn next_generation(&self, after: u64) -> Option<Arc<Generation>> {
+        let mut current = self.lock_current();
+        loop {
+            if self.stopping.load(Ordering::SeqCst) {
+                return None;
+            }
+            if let Some(gen) = current.as_ref().filter(|g| g.id != after) {
+                return Some(gen.clone());
+            }
+            current = self
+                .changed
+                .wait(current)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// A worker: answers the current generation's requests, and moves on when it is replaced.
+fn work(
+    shared: &Shared,
+    handler: &(dyn Fn(tiny_http::Request) + Send + Sync),
+    control: &Sender<Control>,
+) {
+    let mut last = 0;
+    while let Some(gen) = shared.next_generation(last) {
+        last = gen.id;
+        loop {
+            match gen.server.recv() {
+                Ok(request) => handler(request),
+                Err(e) => {
+                    let current = shared.current_id.load(Ordering::SeqCst) == gen.id;
+                    if current && !shared.stopping.load(Ordering::SeqCst) {
+                        let _ = control.send(Control::Ended(gen.id, e));
+                    }
+                    break;
+                }
+            }
+            if shared.current_id.load(Ordering::SeqCst) != gen.id {
+                break;
+            }
+        }
+        gen.left.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// The drainer: answers what retired generations' connections still send, once every
+/// worker has moved on from them; drops them when they go quiet.
+fn drain(shared: &Shared, handler: &(dyn Fn(tiny_http::Request) + Send + Sync)) {
+    while !shared.stopping.load(Ordering::SeqCst) {
+        let retired: Vec<Arc<Generation>> = {
+            let mut retired = shared.retired.lock().unwrap_or_else(|e| e.into_inner());
+            retired.retain(|(_, last)| last.elapsed() < shared.drain_after);
+            retired
+                .iter()
+                .filter(|(g, _)| g.left.load(Ordering::SeqCst) >= shared.workers)
+                .map(|(g, _)| g.clone())
+                .collect()
+        };
+        for gen in retired {
+            let mut answered = false;
+            while let Ok(Some(request)) = gen.server.try_recv() {
+                handler(request);
+                answered = true;
+            }
+            if answered {
+                let mut all = shared.retired.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((_, last)) = all.iter_mut().find(|(g, _)| g.id == gen.id) {
+                    *last = Instant::now();
+                }
+            }
+        }
+        let idle = shared.retired.lock().is_ok_and(|r| r.is_empty());
+        thread::sleep(if idle { DRAIN_TICK * 10 } else { DRAIN_TICK });
+    }
+}
+
+/// A new tiny_http server on a copy of the socket.
+fn generation(keeper: &TcpListener, id: u64) -> io::Result<Generation> {
+    let listener = keeper.try_clone()?;
+    let fd = raw_fd(&listener);
+    let server = tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?;
+    Ok(Generation {
+        id,
+        server,
+        started: Instant::now(),
+        queued: queued(keeper),
+        fd,
+        left: AtomicUsize::new(0),
+    })
+}
+
+/// The thread that starts a new generation whenever the current one stops accepting.
+struct Supervisor {
+    keeper: TcpListener,
+    shared: Arc<Shared>,
+    notices: Notices,
+}
+
+impl Supervisor {
+    fn run(self, woken: Receiver<Control>) {
+        let shared = &self.shared;
+        let mut next_id = 2;
         let mut restart_at: Option<Instant> = None;
         let mut backoff = MIN_BACKOFF;
         let mut hard_failures = 0;
         let mut reported = HashSet::new();
         let mut suspect = false;
         loop {
-            let now = Instant::now();
-            let mut wait = restart_at.map_or(ALIVE_TICK, |at| {
-                at.saturating_duration_since(now).min(ALIVE_TICK)
+            let wait = restart_at.map_or(ALIVE_TICK, |at| {
+                at.saturating_duration_since(Instant::now()).min(ALIVE_TICK)
             });
-            if !retired.is_empty() {
-                wait = wait.min(DRAIN_TICK);
-            }
-            match woken.recv_timeout(wait) {
+            let ended = match woken.recv_timeout(wait) {
                 Ok(Control::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 Ok(Control::Ended(id, error)) => {
-                    let Some(gen) = current.take_if(|g| g.id == id) else {
-                        continue;
-                    };
-                    // Out of descriptors but the backlog shrank: connections are being
-                    // accepted and closed, so the next try comes soon again.
-                    let progress = gen
-                        .queued
-                        .zip(queued(&self.keeper))
-                        .is_some_and(|(a, b)| b < a);
-                    if progress {
-                        backoff = MIN_BACKOFF;
+                    self.retire(Some(id)).map(|gen| (gen, Some(error)))
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    // Dead on two checks in a row: an accept error on its way has arrived by then.
+                    let alive = shared
+                        .lock_current()
+                        .as_ref()
+                        .is_none_or(|g| same_socket(g.fd, &self.keeper));
+                    let was_suspect = std::mem::replace(&mut suspect, !alive);
+                    if !alive && was_suspect {
+                        suspect = false;
+                        self.retire(None).map(|gen| (gen, None))
+                    } else {
+                        None
                     }
-                    if gen.started.elapsed() >= HEALTHY_FOR {
-                        backoff = MIN_BACKOFF;
-                        hard_failures = 0;
-                    }
-                    if !transient(&error) {
+                }
+            };
+            if let Some((gen, error)) = ended {
+                if shared.stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                // Out of descriptors but the backlog shrank: connections are being accepted
+                // and closed, so the next try comes soon again.
+                let progress = gen
+                    .queued
+                    .zip(queued(&self.keeper))
+                    .is_some_and(|(a, b)| b < a);
+                if progress || gen.started.elapsed() >= HEALTHY_FOR {
+                    backoff = MIN_BACKOFF;
+                }
+                if gen.started.elapsed() >= HEALTHY_FOR {
+                    hard_failures = 0;
+                }
+                let message = match &error {
+                    Some(e) if !transient(e) => {
                         hard_failures += 1;
                         if hard_failures >= MAX_HARD_FAILURES {
                             (self.notices.fatal)(&format!(
-                                "the preview stopped accepting connections: {error}"
+                                "the preview stopped accepting connections: {e}"
                             ));
                             break;
                         }
+                        format!("accepting a connection failed: {e}")
                     }
-                    if reported.insert(error.raw_os_error().unwrap_or(-1)) {
-                        (self.notices.warn)(&format!(
-                            "accepting a connection failed: {error}; still serving, accepting again shortly"
-                        ));
-                    }
-                    retired.push((gen, Instant::now()));
-                    restart_at = Some(Instant::now() + backoff);
+                    Some(e) => format!("accepting a connection failed: {e}"),
+                    None => "the accept loop ended without an error".to_string(),
+                };
+                let kind = error.as_ref().map_or(0, |e| e.raw_os_error().unwrap_or(-1));
+                if reported.insert(kind) {
+                    (self.notices.warn)(&format!(
+                        "{message}; still serving, accepting again shortly"
+                    ));
                 }
-                Err(RecvTimeoutError::Timeout) => {}
+                restart_at = Some(Instant::now() + backoff);
             }
-            // Dead on two checks in a row: an accept error on its way has arrived by then.
-            let alive = current
-                .as_ref()
-                .is_none_or(|g| same_socket(g.fd, &self.keeper));
-            let was_suspect = std::mem::replace(&mut suspect, !alive);
-            if let Some(gen) = current.take_if(|_| !alive && was_suspect) {
-                suspect = false;
-                if reported.insert(0) {
-                    (self.notices.warn)(
-                        "the accept loop ended without an error; still serving, accepting again shortly",
-                    );
-                }
-                gen.server.unblock();
-                retired.push((gen, Instant::now()));
-                restart_at.get_or_insert(Instant::now() + backoff);
-            }
-            self.drain(&mut retired);
             if restart_at.is_some_and(|at| at <= Instant::now()) {
                 restart_at = None;
-                match self.generation(next_id) {
-                    Ok(gen) => current = Some(gen),
+                match generation(&self.keeper, next_id) {
+                    Ok(gen) => {
+                        *shared.lock_current() = Some(Arc::new(gen));
+                        shared.current_id.store(next_id, Ordering::SeqCst);
+                        shared.changed.notify_all();
+                    }
                     Err(e) if transient(&e) => {
                         if reported.insert(e.raw_os_error().unwrap_or(-1)) {
                             (self.notices.warn)(&format!(
@@ -241,163 +344,54 @@ impl Supervisor {
                 backoff = (backoff * 2).min(MAX_BACKOFF);
             }
         }
-        self.finish(current, retired);
-    }
-
-    /// Passes on what retired generations' connections still send; drops the quiet ones.
-    fn drain(&self, retired: &mut Vec<(Generation, Instant)>) {
-        for (gen, last) in retired.iter_mut() {
-            while let Ok(Some(request)) = gen.server.try_recv() {
-                *last = Instant::now();
-                let _ = self.requests.send(request);
-            }
-        }
-        retired.retain(|(_, last)| last.elapsed() < self.drain_after);
-    }
-
-    fn finish(self, current: Option<Generation>, retired: Vec<(Generation, Instant)>) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        self.shared.changed.notify_all();
         shutdown(&self.keeper);
-        let all = current
-            .into_iter()
-            .chain(retired.into_iter().map(|(g, _)| g));
-        for gen in all {
+    }
+
+    /// Takes the current generation out of service (if it is `id`, when given): the workers
+    /// blocked on it move on, and the drainer answers what it still receives.
+    fn retire(&self, id: Option<u64>) -> Option<Arc<Generation>> {
+        let shared = &self.shared;
+        let gen = shared
+            .lock_current()
+            .take_if(|g| id.is_none_or(|id| g.id == id))?;
+        shared.current_id.store(0, Ordering::SeqCst);
+        for _ in 0..shared.workers {
             gen.server.unblock();
-            let _ = gen.pump.join();
         }
+        let mut retired = shared.retired.lock().unwrap_or_else(|e| e.into_inner());
+        retired.push((gen.clone(), Instant::now()));
+        Some(gen)
     }
 }
 
-/// Accept errors that say nothing about the socket: out of descriptors or memory for a
-/// moment, a connection that went away before it was accepted, a signal. Linux also passes
-/// pending network errors of the new connection to accept(2), to be retried the same way.
-fn transient(e: &io::Error) -> bool {
-    let Some(code) = e.raw_os_error() else {
-        return matches!(
-            e.kind(),
-            io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-        );
-    };
-    #[cfg(unix)]
-    {
-        [
-            libc::EMFILE,
-            libc::ENFILE,
-            libc::ENOBUFS,
-            libc::ENOMEM,
-            libc::ECONNABORTED,
-            libc::ECONNRESET,
-            libc::EINTR,
-            libc::EAGAIN,
-            libc::EWOULDBLOCK,
-            libc::EPROTO,
-            libc::EPERM,
-            libc::ENETDOWN,
-            libc::ENOPROTOOPT,
-            libc::EHOSTDOWN,
-            libc::EHOSTUNREACH,
-            libc::EOPNOTSUPP,
-            libc::ENETUNREACH,
-            libc::ETIMEDOUT,
-        ]
-        .contains(&code)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = code;
-        false
-    }
-}
-
-fn raw_fd(listener: &TcpListener) -> i32 {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        listener.as_raw_fd()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = listener;
-        -1
-    }
-}
-
-/// Whether descriptor `fd` is still open on the same socket as `keeper`. Only this module
-/// makes copies of the socket, so a number reused after a close names another file.
-fn same_socket(fd: i32, keeper: &TcpListener) -> bool {
-    #[cfg(unix)]
-    {
-        let inode = |fd: i32| {
-            // SAFETY: fstat writes into a zeroed stat of the right type; a closed fd only fails.
-            let mut st: libc::stat = unsafe { std::mem::zeroed() };
-            ((unsafe { libc::fstat(fd, &mut st) }) == 0).then_some((st.st_dev, st.st_ino))
-        };
-        inode(fd).is_some() && inode(fd) == inode(raw_fd(keeper))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (fd, keeper);
-        true
-    }
-}
-
-/// How many connections wait in the listening socket's backlog (Linux).
-fn queued(listener: &TcpListener) -> Option<u32> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: getsockopt writes at most `len` bytes into a zeroed tcp_info.
-        let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
-        let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
-        let rc = unsafe {
-            libc::getsockopt(
-                listener.as_raw_fd(),
-                libc::IPPROTO_TCP,
-                libc::TCP_INFO,
-                (&mut info as *mut libc::tcp_info).cast(),
-                &mut len,
-            )
-        };
-        // For a listening socket the kernel reports its accept queue as "unacked".
-        (rc == 0).then_some(info.tcpi_unacked)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = listener;
-        None
-    }
-}
-
-/// Ends the socket's listening: accept() calls blocked on it return at once (Linux).
-fn shutdown(listener: &TcpListener) {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: shutdown(2) on a descriptor this value owns.
-        unsafe {
-            libc::shutdown(listener.as_raw_fd(), libc::SHUT_RDWR);
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = listener;
-}
-
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 
     #[test]
-    fn running_out_of_descriptors_is_transient_a_bad_socket_is_not() {
-        for code in [
-            libc::EMFILE,
-            libc::ENFILE,
-            libc::ECONNABORTED,
-            libc::EINTR,
-            libc::EAGAIN,
-        ] {
-            assert!(transient(&io::Error::from_raw_os_error(code)), "{code}");
-        }
-        for code in [libc::EBADF, libc::EINVAL, libc::ENOTSOCK] {
-            assert!(!transient(&io::Error::from_raw_os_error(code)), "{code}");
-        }
+    fn a_socket_that_can_no_longer_accept_ends_serving_with_a_message() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let (told, fatal) = mpsc::channel();
+        let told = Mutex::new(told);
+        let notices = Notices {
+            warn: Arc::new(|_| {}),
+            fatal: Arc::new(move |m| {
+                let _ = told.lock().unwrap().send(m.to_string());
+            }),
+        };
+        let handler: Handler = Arc::new(|_| {});
+        let keeper = listener.try_clone().unwrap();
+        let acceptor = start(listener, handler, 2, notices, Duration::from_secs(1)).unwrap();
+        // The socket stops listening under the accept loop: every accept() fails (EINVAL),
+        // and so does every new accept loop.
+        shutdown(&keeper);
+        let message = fatal.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert!(
+            message.contains("stopped accepting connections"),
+            "{message}"
+        );
+        acceptor.stop();
     }
 }

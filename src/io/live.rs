@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Sender};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::core::diagnostic::Diagnostic;
 use crate::core::output::Output;
 use crate::core::preview::Snapshot;
+use crate::io::deferred::DeferredWork;
 use crate::io::server::{self, LiveSite, RunningServer, ServerOptions};
 use crate::io::watch::{self, Change, Watch};
 
@@ -114,24 +115,32 @@ pub struct Preview {
 }
 
 /// Builds once, starts serving, then rebuilds on every change until stopped. `report` sees
-/// each build (the first one too) on the rebuild thread.
+/// each build (the first one too) on the rebuild thread. Watching starts before the first
+/// build, so a save made while it runs is the next rebuild.
 pub fn start<B: SiteBuilder>(
     mut builder: B,
     opts: &LiveOptions,
     mut report: impl FnMut(&Event) + Send + 'static,
 ) -> io::Result<Preview> {
     let site = LiveSite::new(Snapshot::default());
-    report(&build(&mut builder, &site, Vec::new()));
+    let (wake, woken) = mpsc::channel();
+    let before = builder.watch_paths();
+    let mut watcher = watch_for(&builder, &before, opts, &wake)?;
+    let first_build = SystemTime::now();
+    let search = DeferredWork::start(site.clone())?;
+    report(&build(&mut builder, &site, &search, Vec::new()));
+    let after = builder.watch_paths();
+    if after != before {
+        // The book's config moved its sources (`src = "src"`): watch where they are now,
+        // and rebuild if anything there changed while the first build ran.
+        watcher = watch_for(&builder, &after, opts, &wake)?;
+        let new: Vec<PathBuf> = after.into_iter().filter(|p| !before.contains(p)).collect();
+        if changed_since(&new, first_build) {
+            let _ = wake.send(Wake::Changed(Change::Rescan));
+        }
+    }
     let (listener, taken_ports) = server::bind(&opts.server)?;
     let server = server::start(listener, site.clone(), &opts.server)?;
-    let (wake, woken) = mpsc::channel();
-    let to_rebuilder = wake.clone();
-    let mut ignored = opts.ignored.clone();
-    ignored.extend(builder.ignored_paths());
-    let watcher = watch::watch(&builder.watch_paths(), &ignored, opts.debounce, move |c| {
-        let _ = to_rebuilder.send(Wake::Changed(c));
-    })
-    .map_err(io::Error::other)?;
     let rebuild_site = site.clone();
     let rebuilder = thread::Builder::new()
         .name("serve-rebuild".into())
@@ -150,7 +159,7 @@ pub fn start<B: SiteBuilder>(
                     break;
                 }
                 watcher.refresh();
-                report(&build(&mut builder, &rebuild_site, merge(batch)));
+                report(&build(&mut builder, &rebuild_site, &search, merge(batch)));
             }
         })?;
     Ok(Preview {
@@ -159,6 +168,36 @@ pub fn start<B: SiteBuilder>(
         wake,
         rebuilder,
         taken_ports,
+    })
+}
+
+/// A watcher on `paths` whose batches wake the rebuild thread.
+fn watch_for(
+    builder: &impl SiteBuilder,
+    paths: &[PathBuf],
+    opts: &LiveOptions,
+    wake: &Sender<Wake>,
+) -> io::Result<Watch> {
+    let mut ignored = opts.ignored.clone();
+    ignored.extend(builder.ignored_paths());
+    let to_rebuilder = wake.clone();
+    watch::watch(paths, &ignored, opts.debounce, move |c| {
+        let _ = to_rebuilder.send(Wake::Changed(c));
+    })
+    .map_err(io::Error::other)
+}
+
+/// Whether a file under `paths` was modified at `since` or later. Filesystem times come
+/// from a clock that may lag the system's by a tick, hence the 20 ms of slack.
+fn changed_since(paths: &[PathBuf], since: SystemTime) -> bool {
+    let since = since - Duration::from_millis(20);
+    paths.iter().any(|p| {
+        walkdir::WalkDir::new(p).into_iter().flatten().any(|e| {
+            e.metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .is_some_and(|t| t >= since)
+        })
     })
 }
 
@@ -176,7 +215,12 @@ fn merge(batch: Vec<Change>) -> Vec<PathBuf> {
     paths
 }
 
-fn build(builder: &mut impl SiteBuilder, site: &Arc<LiveSite>, changed: Vec<PathBuf>) -> Event {
+fn build(
+    builder: &mut impl SiteBuilder,
+    site: &Arc<LiveSite>,
+    search: &DeferredWork,
+    changed: Vec<PathBuf>,
+) -> Event {
     let started = Instant::now();
     match builder.rebuild(&changed) {
         Ok(outputs) => {
@@ -184,16 +228,7 @@ fn build(builder: &mut impl SiteBuilder, site: &Arc<LiveSite>, changed: Vec<Path
             let version = site.install_build(outputs);
             let took = started.elapsed();
             if let Some(job) = builder.take_deferred() {
-                let site = site.clone();
-                let _ = thread::Builder::new().name("serve-search".into()).spawn(move || {
-                    // One low-priority thread: the next rebuild, not the index, gets the cores.
-                    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).start_handler(|_| lower_priority()).build();
-                    let outputs = match pool {
-                        Ok(pool) => pool.install(job),
-                        Err(_) => job(),
-                    };
-                    site.install_extra(version, "search/", outputs);
-                });
+                search.submit(version, job);
             }
             Event::Built {
                 version,
@@ -245,14 +280,5 @@ impl Preview {
         let _ = self.wake.send(Wake::Stop);
         let _ = self.rebuilder.join();
         self.server.stop();
-    }
-}
-
-/// Makes the calling thread yield to the rest of the program (Linux nice is per thread).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority on the calling thread (who = 0) with a plain integer priority.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }

@@ -6,7 +6,6 @@
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
-use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -34,7 +33,9 @@ pub struct ServerOptions {
     pub poll_timeout: Duration,
     /// A client that stops reading its response frees the worker after this.
     pub send_timeout: Duration,
-    /// A connection that sends nothing (or half a request) is closed after this (Linux).
+    /// A connection with no traffic either way (nothing sent, half a request) is closed after
+    /// this (Linux; see `io::socket_timeouts`). Longer than `poll_timeout`, or parked
+    /// long-polls are cut (the browser then polls again).
     pub idle_timeout: Duration,
     /// Where trouble the server rides out, and the end of serving, are reported.
     pub notices: Notices,
@@ -201,22 +202,21 @@ pub fn start(
     let addr = listener.local_addr()?;
     socket_timeouts::set_inherited(&listener, opts.send_timeout);
     let sweeper = Sweeper::start(addr, opts.idle_timeout)?;
-    let (to_workers, requests) = mpsc::channel();
     // A retired accept loop's connections are closed after the idle timeout at most, once
     // their last request (a long-poll, perhaps) is answered.
     let drain_after = opts.idle_timeout + opts.poll_timeout + Duration::from_secs(1);
-    let acceptor = accept::start(listener, to_workers, opts.notices.clone(), drain_after)?;
-    let requests = Arc::new(Mutex::new(requests));
+    let (handler_site, handler_opts) = (site.clone(), opts.clone());
+    let handler: accept::Handler =
+        Arc::new(move |request| handle(request, &handler_site, &handler_opts));
+    let workers = opts.workers.max(1);
+    let acceptor = accept::start(
+        listener,
+        handler,
+        workers,
+        opts.notices.clone(),
+        drain_after,
+    )?;
     let mut threads = Vec::new();
-    for i in 0..opts.workers.max(1) {
-        let (requests, site, opts) = (requests.clone(), site.clone(), opts.clone());
-        let worker = thread::Builder::new().name(format!("serve-worker-{i}"));
-        threads.push(worker.spawn(move || {
-            while let Some(request) = next_request(&requests) {
-                handle(request, &site, &opts);
-            }
-        })?);
-    }
     let waiters_site = site.clone();
     let waiters = thread::Builder::new().name("serve-reload".into());
     threads.push(waiters.spawn(move || answer_waiters(&waiters_site))?);
@@ -235,11 +235,6 @@ pub fn start(
         ));
     }
     Ok(server)
-}
-
-fn next_request(requests: &Mutex<Receiver<tiny_http::Request>>) -> Option<tiny_http::Request> {
-    let requests = requests.lock().unwrap_or_else(|e| e.into_inner());
-    requests.recv().ok()
 }
 
 /// Whether a request to `addr` gets an HTTP answer within `limit`.
@@ -275,7 +270,6 @@ impl RunningServer {
     pub fn stop(self) {
         self.site.lock().stopping = true;
         self.site.changed.notify_all();
-        // The workers end once every accept loop has ended and the request channel closes.
         self.acceptor.stop();
         for t in self.threads {
             let _ = t.join();

@@ -29,7 +29,8 @@ pub enum Change {
 /// Keeps the watcher alive; dropping it stops watching and ends the debounce thread.
 pub struct Watch {
     watcher: RecommendedWatcher,
-    /// Folders that did not exist yet: watched from their parent until they appear.
+    /// Folders that did not exist yet (watched ones, or those of watched files): watched
+    /// from their parent until they appear.
     pending: Vec<PathBuf>,
 }
 
@@ -60,8 +61,15 @@ pub fn watch(
         pending: Vec::new(),
     };
     for f in &set.files {
-        if let Some(parent) = f.parent().filter(|p| p.is_dir()) {
+        let Some(parent) = f.parent() else { continue };
+        if parent.is_dir() {
             watch.add(parent, RecursiveMode::NonRecursive)?;
+        } else {
+            // `.cookbook/` before the first verify run: watched once it appears.
+            if let Some(grandparent) = parent.parent().filter(|p| p.is_dir()) {
+                watch.add(grandparent, RecursiveMode::NonRecursive)?;
+            }
+            watch.pending.push(parent.to_path_buf());
         }
     }
     for d in &set.folders {
