@@ -19,9 +19,11 @@ use cookbook::core::verify::report::json;
 use cookbook::core::verify::report::schema::Report;
 use cookbook::core::verify::result::{BlockResult, RunReport};
 
-/// (page, heading) → (outcome, reason, duration in ms, needs). A block not listed was added
-/// after the run ("Brand new") and is left out.
-const RUN: &[(&str, &str, Outcome, &str, u64, &[Need])] = &[
+/// A block of the made-up run: page, heading, outcome, reason, duration in ms, needs.
+type Ran = (&'static str, &'static str, Outcome, &'static str, u64, &'static [Need]);
+
+/// The made-up run. A block not listed was added after the run ("Brand new") and is left out.
+const RUN: &[Ran] = &[
     ("shm.md", "Passes", Outcome::Pass, "exit status and output as expected", 410, &[Need::Docker]),
     ("shm.md", "Fails", Outcome::Fail, "expected exit status 0, got exit status 1", 380, &[Need::Docker]),
     ("shm.md", "Stale", Outcome::Stale, "image or tag gone: manifest unknown", 1200, &[Need::Docker]),

@@ -25,7 +25,7 @@ fn a_one_page_edit_re_renders_that_page_only() {
     let first = session.rebuild(&[]).unwrap();
     let edited = root.join("content/recipes.md");
     std::fs::write(&edited, "+++\ntitle = \"Recipes\"\n+++\n# Recipes\n\n## Run it\n\nNow with new words.\n").unwrap();
-    let second = session.rebuild(&[edited.clone()]).unwrap();
+    let second = session.rebuild(std::slice::from_ref(&edited)).unwrap();
     assert!(text(page(&second, "recipes.html")).contains("Now with new words."));
     let (a, b) = (page(&first, "sub/nested.html"), page(&second, "sub/nested.html"));
     assert!(Arc::ptr_eq(&a.bytes, &b.bytes), "an unchanged page is reused, not rendered again");

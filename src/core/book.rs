@@ -176,6 +176,8 @@ struct PageLoader<'a> {
     warnings: &'a mut Vec<Diagnostic>,
 }
 
+// `from_summary` / `from_tree` load pages from those sources; they are not conversions.
+#[allow(clippy::wrong_self_convention)]
 impl PageLoader<'_> {
     fn from_summary(&mut self, bytes: Vec<u8>) {
         let path = Path::new(&self.book.src_dir).join("SUMMARY.md");

@@ -315,6 +315,7 @@ pub fn page_search_docs(page: &Page, r: &RenderedPage) -> Vec<search::SearchDoc>
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)] // the page and everything around it, each a plain value
 fn render_page(
     book: &Book,
     theme: &Theme,

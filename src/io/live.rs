@@ -17,6 +17,10 @@ use crate::io::deferred::DeferredWork;
 use crate::io::server::{self, LiveSite, RunningServer, ServerOptions};
 use crate::io::watch::{self, Change, Watch};
 
+/// Work left for after the pages are served: builds the search index of the latest build
+/// and returns the whole site with the new index in place of the old one.
+pub type Deferred = Box<dyn FnOnce() -> Vec<Output> + Send>;
+
 /// A site builder that keeps what it can between builds.
 pub trait SiteBuilder: Send + 'static {
     /// The whole site after `changed` (empty: everything), or what went wrong.
@@ -33,7 +37,7 @@ pub trait SiteBuilder: Send + 'static {
     }
     /// Slow work of the last build left for after its pages are served (the search index):
     /// its files replace those under `search/` once done, unless a newer build came first.
-    fn take_deferred(&mut self) -> Option<crate::build::Deferred> {
+    fn take_deferred(&mut self) -> Option<Deferred> {
         None
     }
 }
@@ -47,7 +51,7 @@ impl SiteBuilder for Box<dyn SiteBuilder> {
         (**self).watch_paths()
     }
 
-    fn take_deferred(&mut self) -> Option<crate::build::Deferred> {
+    fn take_deferred(&mut self) -> Option<Deferred> {
         (**self).take_deferred()
     }
 
