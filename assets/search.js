@@ -52,7 +52,8 @@ const dist = (a, b) => {
   }
   return p[b.length];
 };
-const decode = (s, f) => { // varint gaps, 5 bits a digit, each then an impact digit
+// Postings: varint gaps, 5 bits a digit, each then an impact digit.
+const decode = (s, f) => {
   for (let i = s[0] === '!' ? 1 : 0, doc = 0; i < s.length;) {
     let mul = 1, v;
     do { v = DIGITS.indexOf(s[i++]); doc += (v & 31) * mul; mul *= 32; } while (v & 32);
@@ -90,8 +91,9 @@ const createEngine = (load) => {
   const variants = (maps, keys, t, prefix) => {
     const own = maps.get(shardOf(keys, t)), out = [];
     if (own.has(t)) out.push([t, own.get(t), 1]);
+    /* Completions weigh less than the word itself, and a word does not complete into a pair. */
     if (prefix) for (const m of maps.values()) for (const [term, p] of m) {
-      if (term !== t && term.startsWith(t)) out.push([term, p, 0.8]);
+      if (term !== t && term.startsWith(t) && (t.includes(' ') || !term.includes(' '))) out.push([term, p, out.length ? 0.5 : 0.8]);
     }
     /* A word with no hits: its terms one edit away, in the shards already loaded. */
     if (!out.length && t.length > 3) for (const m of maps.values()) for (const [k, p] of m) dist(t, k) < 2 && out.push([k, p, 0.7]);
@@ -165,7 +167,8 @@ const excerpt = (text, code, terms, width = 160) => {
 };
 
 // DOM.
-const el = (doc, tag, cls, ...kids) => { // strings become text nodes, never markup
+// Strings become text nodes, never markup.
+const el = (doc, tag, cls, ...kids) => {
   const e = doc.createElement(tag);
   e.className = cls;
   e.append(...kids);
@@ -181,7 +184,7 @@ const render = (doc, panel, root, out, query) => {
       marked(doc, 'path', highlight([r.title, ...r.path.slice(0, -1).filter((h) => h !== r.title)].join(' › '), r.terms)),
       marked(doc, 'excerpt', excerpt(r.text, r.code, r.terms)));
     a.id = 'search-result-' + i;
-    a.href = root + r.url;
+    a.href = root + r.url.replace(/#|$/, '?h=' + encodeURIComponent([...r.terms].join(' ')) + '$&');
     a.setAttribute('role', 'option');
     return a;
   }));
@@ -252,5 +255,6 @@ const init = (doc) => {
 };
 
 G.cookbookSearch = { add, tokens, parseQuery, createEngine, highlight, excerpt, render, debounce };
-if (G.document) init(G.document); // with `defer`, the page is parsed
+// With `defer`, the page is parsed.
+if (G.document) init(G.document);
 })(globalThis);

@@ -636,3 +636,28 @@ fn long_code_may_run_wider_than_the_prose() {
         );
     });
 }
+
+#[test]
+fn a_page_opened_from_search_marks_the_terms() {
+    let sites = build_sites();
+    each_view(&[PHONE, DESKTOP], |b, (w, _), theme| {
+        b.goto(&url(&sites.bundled.join("index.html")));
+        type_query(b, "shm size");
+        press(b, "#search-input", "\u{E007}");
+        b.wait_for(
+            "return location.search.includes('h=') && document.readyState === 'complete'",
+            "the result to open",
+        );
+        let marks = b.wait_for(
+            "return [...document.querySelectorAll('article mark.search-hit')].map(m => m.textContent.toLowerCase()).join(' ')",
+            "marked terms",
+        );
+        let marks = marks.as_str().unwrap();
+        assert!(
+            marks.contains("shm") && marks.contains("size"),
+            "{w} {theme}: {marks}"
+        );
+        let v = b.execute("const h = document.getElementById(location.hash.slice(1)); return h ? h.getBoundingClientRect().top >= document.querySelector('header.top').getBoundingClientRect().bottom - 0.5 : 'no target'", vec![]);
+        assert_eq!(v, true, "{w} {theme}: the section lands below the header");
+    });
+}
