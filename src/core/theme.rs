@@ -64,9 +64,7 @@ pub fn shipped_js(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     let mut in_comment = false;
     for line in src.lines().map(str::trim) {
-        if in_comment {
-            in_comment = !line.contains("*/");
-        } else if line.starts_with("/*") {
+        if in_comment || line.starts_with("/*") {
             in_comment = !line.contains("*/");
         } else if !line.is_empty() && !line.starts_with("//") {
             out.push_str(line);
