@@ -111,10 +111,12 @@ const createEngine = (load) => {
         });
       }
     }));
+    /* A word whose postings were cut to its best sections may be in any other: not required. */
+    const cut = words.map(({ tokens: [t] }) => maps.get(shardOf(keys, t)).get(t)?.[0] === '!');
     for (const r of docs.values()) {
       const has = (wi) => (t) => r.best.has(wi + ' ' + t);
       r.score = [...r.best.values()].reduce((x, y) => x + y, 0);
-      r.words = words.filter((w, wi) => has(wi)(w.tokens[0]) || (w.leaves.length && w.leaves.every(has(wi))) ||
+      r.words = words.filter((w, wi) => cut[wi] || has(wi)(w.tokens[0]) || (w.leaves.length && w.leaves.every(has(wi))) ||
         has(wi)(w.pair) || has(wi + 1)(words[wi + 1]?.pair)).length;
     }
     const all = [...docs.values()].sort((a, b) => b.words - a.words || b.score - a.score || a.doc - b.doc);
@@ -177,7 +179,7 @@ const el = (doc, tag, cls, ...kids) => {
 const marked = (doc, cls, segs) => el(doc, 'span', 'search-result-' + cls, ...segs.map(([s, hit]) => (hit ? el(doc, 'mark', '', s) : s)));
 const render = (doc, panel, root, out, query) => {
   const say = (text) => panel.replaceChildren(el(doc, 'p', 'search-message', text));
-  if (out.error) return say(`Search is unavailable: ${out.error.message}.`);
+  if (out.error) return say(`Search failed to load ${out.error.message}`);
   if (!out.results.length) return say(`No results for “${query.trim()}”. ` + (out.suggest?.length ? `Did you mean ${out.suggest.join(', ')}?` : 'Try fewer words.'));
   panel.replaceChildren(...out.results.map((r, i) => {
     const a = el(doc, 'a', 'search-result', marked(doc, 'title', highlight(r.path.at(-1) || r.title, r.terms)),
@@ -201,7 +203,7 @@ const scriptLoader = (doc, root) => (id) => new Promise((resolve, reject) => {
   const s = doc.createElement('script');
   pending.set(id, resolve);
   s.src = root + 'search/' + id + '.js';
-  s.onload = s.onerror = () => { s.remove(); if (pending.delete(id)) reject(new Error('could not load ' + s.src)); };
+  s.onload = s.onerror = () => { s.remove(); if (pending.delete(id)) reject(new Error(s.src)); };
   doc.head.appendChild(s);
 });
 
