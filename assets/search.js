@@ -179,7 +179,7 @@ const el = (doc, tag, cls, ...kids) => {
 const marked = (doc, cls, segs) => el(doc, 'span', 'search-result-' + cls, ...segs.map(([s, hit]) => (hit ? el(doc, 'mark', '', s) : s)));
 const render = (doc, panel, root, out, query) => {
   const say = (text) => panel.replaceChildren(el(doc, 'p', 'search-message', text));
-  if (out.error) return say(`Search failed to load ${out.error.message}`);
+  if (out.error) return say(`Search failed: ${out.error.message}`);
   if (!out.results.length) return say(`No results for “${query.trim()}”. ` + (out.suggest?.length ? `Did you mean ${out.suggest.join(', ')}?` : 'Try fewer words.'));
   panel.replaceChildren(...out.results.map((r, i) => {
     const a = el(doc, 'a', 'search-result', marked(doc, 'title', highlight(r.path.at(-1) || r.title, r.terms)),
@@ -213,7 +213,7 @@ const init = (doc) => {
   if (!form || !input || !panel) return;
   const root = doc.documentElement.dataset.root || '', engine = createEngine(scriptLoader(doc, root));
   let seq = 0, sel = -1;
-  const show = (on) => { panel.hidden = !on; };
+  const show = (on) => input.parentNode.setAttribute('aria-expanded', !(panel.hidden = !on));
   form.hidden = false;
   const items = () => panel.querySelectorAll('.search-result');
   const select = (i) => {
@@ -249,7 +249,7 @@ const init = (doc) => {
   };
   doc.addEventListener('keydown', (e) => {
     const k = e.key.toLowerCase(), mod = e.ctrlKey || e.metaKey;
-    if (mod && k === 'k' || !mod && !e.altKey && (k === '/' || k === 's') && !/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) {
+    if (mod && k === 'k' || !mod && !e.altKey && (k === '/' || k === 's') && !e.target.closest('input,textarea,select')) {
       e.preventDefault(); input.focus(); input.select();
     }
   });

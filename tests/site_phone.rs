@@ -661,3 +661,53 @@ fn a_page_opened_from_search_marks_the_terms() {
         assert_eq!(v, true, "{w} {theme}: the section lands below the header");
     });
 }
+
+#[test]
+fn the_search_box_is_a_combobox_with_a_live_count() {
+    let sites = build_sites();
+    each_view(&[PHONE, DESKTOP], |b, (w, _), theme| {
+        b.goto(&url(&sites.bundled.join("index.html")));
+        let state = "const c = document.querySelector('[role=combobox]'), i = document.getElementById('search-input');
+                     return [c && c.contains(i), c && c.getAttribute('aria-expanded'), c && c.getAttribute('aria-owns'), i.getAttribute('aria-controls'),
+                             document.querySelectorAll('#search-results [role=option]').length, document.getElementById('search-status').textContent]";
+        assert_eq!(
+            b.execute(state, vec![]),
+            json!([true, "false", "search-results", "search-results", 0, ""]),
+            "{w} {theme}: closed"
+        );
+        type_query(b, "docker");
+        let v = b.wait_for(
+            "return document.getElementById('search-status').textContent",
+            "the live count",
+        );
+        let n = b.execute(
+            "return document.querySelectorAll('#search-results [role=option]').length",
+            vec![],
+        );
+        assert_eq!(
+            v,
+            json!(format!("{n} results")),
+            "{w} {theme}: the count is announced"
+        );
+        assert_eq!(
+            b.execute(state, vec![])[1],
+            "true",
+            "{w} {theme}: expanded with results"
+        );
+        press(b, "#search-input", "\u{E015}");
+        let active = b.execute(
+            "return document.getElementById('search-input').getAttribute('aria-activedescendant')",
+            vec![],
+        );
+        assert_eq!(
+            active, "search-result-0",
+            "{w} {theme}: ↓ picks the first result"
+        );
+        press(b, "#search-input", "\u{E00C}");
+        assert_eq!(
+            b.execute(state, vec![])[1],
+            "false",
+            "{w} {theme}: Esc collapses it"
+        );
+    });
+}
