@@ -52,7 +52,8 @@ const dist = (a, b) => {
   }
   return p[b.length];
 };
-const decode = (s, f) => { // varint gaps, 5 bits a digit, each then an impact digit
+// Postings: varint gaps, 5 bits a digit, each then an impact digit.
+const decode = (s, f) => {
   for (let i = s[0] === '!' ? 1 : 0, doc = 0; i < s.length;) {
     let mul = 1, v;
     do { v = DIGITS.indexOf(s[i++]); doc += (v & 31) * mul; mul *= 32; } while (v & 32);
@@ -90,8 +91,9 @@ const createEngine = (load) => {
   const variants = (maps, keys, t, prefix) => {
     const own = maps.get(shardOf(keys, t)), out = [];
     if (own.has(t)) out.push([t, own.get(t), 1]);
+    /* Completions weigh less than the word itself, and a word does not complete into a pair. */
     if (prefix) for (const m of maps.values()) for (const [term, p] of m) {
-      if (term !== t && term.startsWith(t)) out.push([term, p, 0.8]);
+      if (term !== t && term.startsWith(t) && (t.includes(' ') || !term.includes(' '))) out.push([term, p, out.length ? 0.5 : 0.8]);
     }
     /* A word with no hits: its terms one edit away, in the shards already loaded. */
     if (!out.length && t.length > 3) for (const m of maps.values()) for (const [k, p] of m) dist(t, k) < 2 && out.push([k, p, 0.7]);
@@ -109,10 +111,12 @@ const createEngine = (load) => {
         });
       }
     }));
+    /* A word whose postings were cut to its best sections may be in any other: not required. */
+    const cut = words.map(({ tokens: [t] }) => maps.get(shardOf(keys, t)).get(t)?.[0] === '!');
     for (const r of docs.values()) {
       const has = (wi) => (t) => r.best.has(wi + ' ' + t);
       r.score = [...r.best.values()].reduce((x, y) => x + y, 0);
-      r.words = words.filter((w, wi) => has(wi)(w.tokens[0]) || (w.leaves.length && w.leaves.every(has(wi))) ||
+      r.words = words.filter((w, wi) => cut[wi] || has(wi)(w.tokens[0]) || (w.leaves.length && w.leaves.every(has(wi))) ||
         has(wi)(w.pair) || has(wi + 1)(words[wi + 1]?.pair)).length;
     }
     const all = [...docs.values()].sort((a, b) => b.words - a.words || b.score - a.score || a.doc - b.doc);
@@ -165,7 +169,8 @@ const excerpt = (text, code, terms, width = 160) => {
 };
 
 // DOM.
-const el = (doc, tag, cls, ...kids) => { // strings become text nodes, never markup
+// Strings become text nodes, never markup.
+const el = (doc, tag, cls, ...kids) => {
   const e = doc.createElement(tag);
   e.className = cls;
   e.append(...kids);
@@ -174,14 +179,14 @@ const el = (doc, tag, cls, ...kids) => { // strings become text nodes, never mar
 const marked = (doc, cls, segs) => el(doc, 'span', 'search-result-' + cls, ...segs.map(([s, hit]) => (hit ? el(doc, 'mark', '', s) : s)));
 const render = (doc, panel, root, out, query) => {
   const say = (text) => panel.replaceChildren(el(doc, 'p', 'search-message', text));
-  if (out.error) return say(`Search is unavailable: ${out.error.message}.`);
+  if (out.error) return say(`Search failed: ${out.error.message}`);
   if (!out.results.length) return say(`No results for “${query.trim()}”. ` + (out.suggest?.length ? `Did you mean ${out.suggest.join(', ')}?` : 'Try fewer words.'));
   panel.replaceChildren(...out.results.map((r, i) => {
     const a = el(doc, 'a', 'search-result', marked(doc, 'title', highlight(r.path.at(-1) || r.title, r.terms)),
       marked(doc, 'path', highlight([r.title, ...r.path.slice(0, -1).filter((h) => h !== r.title)].join(' › '), r.terms)),
       marked(doc, 'excerpt', excerpt(r.text, r.code, r.terms)));
     a.id = 'search-result-' + i;
-    a.href = root + r.url;
+    a.href = root + r.url.replace(/#|$/, '?h=' + encodeURIComponent([...r.terms].join(' ')) + '$&');
     a.setAttribute('role', 'option');
     return a;
   }));
@@ -198,7 +203,7 @@ const scriptLoader = (doc, root) => (id) => new Promise((resolve, reject) => {
   const s = doc.createElement('script');
   pending.set(id, resolve);
   s.src = root + 'search/' + id + '.js';
-  s.onload = s.onerror = () => { s.remove(); if (pending.delete(id)) reject(new Error('could not load ' + s.src)); };
+  s.onload = s.onerror = () => { s.remove(); if (pending.delete(id)) reject(new Error(s.src)); };
   doc.head.appendChild(s);
 });
 
@@ -208,7 +213,7 @@ const init = (doc) => {
   if (!form || !input || !panel) return;
   const root = doc.documentElement.dataset.root || '', engine = createEngine(scriptLoader(doc, root));
   let seq = 0, sel = -1;
-  const show = (on) => { panel.hidden = !on; };
+  const show = (on) => input.parentNode.setAttribute('aria-expanded', !(panel.hidden = !on));
   form.hidden = false;
   const items = () => panel.querySelectorAll('.search-result');
   const select = (i) => {
@@ -244,7 +249,7 @@ const init = (doc) => {
   };
   doc.addEventListener('keydown', (e) => {
     const k = e.key.toLowerCase(), mod = e.ctrlKey || e.metaKey;
-    if (mod && k === 'k' || !mod && !e.altKey && (k === '/' || k === 's') && !/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) {
+    if (mod && k === 'k' || !mod && !e.altKey && (k === '/' || k === 's') && !e.target.closest('input,textarea,select')) {
       e.preventDefault(); input.focus(); input.select();
     }
   });
@@ -252,5 +257,6 @@ const init = (doc) => {
 };
 
 G.cookbookSearch = { add, tokens, parseQuery, createEngine, highlight, excerpt, render, debounce };
-if (G.document) init(G.document); // with `defer`, the page is parsed
+// With `defer`, the page is parsed.
+if (G.document) init(G.document);
 })(globalThis);

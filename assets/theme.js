@@ -97,6 +97,24 @@
     var here = side.querySelector("[aria-current]");
     if (here) side.scrollTop = here.offsetTop - side.clientHeight / 2;
   }
+  // A page opened from a search result marks the words that matched (`?h=shm+size`).
+  var h = /[?&]h=([^&#]*)/.exec(location.search);
+  var words = h ? decodeURIComponent(h[1].replace(/\+/g, " ")).split(/\s+/).filter(function (w) { return w.length > 1; }) : [];
+  var article = document.querySelector("article");
+  if (words.length && article) {
+    var re = new RegExp("(" + words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&"); }).join("|") + ")", "gi");
+    var walk = document.createTreeWalker(article, NodeFilter.SHOW_TEXT), found = [], n;
+    var any = new RegExp(re.source, "i");
+    while ((n = walk.nextNode())) if (any.test(n.data)) found.push(n);
+    found.slice(0, 200).forEach(function (node) {
+      var frag = document.createDocumentFragment();
+      node.data.split(re).forEach(function (part, i) {
+        if (i % 2) { var m = document.createElement("mark"); m.className = "search-hit"; m.textContent = part; frag.appendChild(m); }
+        else if (part) frag.appendChild(document.createTextNode(part));
+      });
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
   // The page's table of contents marks the section being read.
   var links = Array.prototype.slice.call(document.querySelectorAll(".toc a[href^='#']"));
   var heads = links.map(function (a) { return document.getElementById(decodeURIComponent(a.hash.slice(1))); });

@@ -516,7 +516,23 @@ fn elided_output_shows_a_quiet_marker_not_test_syntax() {
             );
         }
     }
-    assert!(markers > 0, "the bundled cookbook elides some output");
+    // Whatever the content says today: every elision in its sources shows as a marker.
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let in_sources: usize = walkdir::WalkDir::new(&content)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            std::fs::read_to_string(e.path())
+                .unwrap_or_default()
+                .matches("[..]")
+                .count()
+        })
+        .sum();
+    assert!(
+        in_sources == 0 || markers > 0,
+        "{in_sources} `[..]` in content/, no marker shown"
+    );
 }
 
 fn strip_tags(html: &str) -> String {
@@ -633,6 +649,81 @@ fn long_code_may_run_wider_than_the_prose() {
         assert!(
             widened > 0,
             "{theme}: no code block ran wider than the prose at 1600 px"
+        );
+    });
+}
+
+#[test]
+fn a_page_opened_from_search_marks_the_terms() {
+    let sites = build_sites();
+    each_view(&[PHONE, DESKTOP], |b, (w, _), theme| {
+        b.goto(&url(&sites.bundled.join("index.html")));
+        type_query(b, "shm size");
+        press(b, "#search-input", "\u{E007}");
+        b.wait_for(
+            "return location.search.includes('h=') && document.readyState === 'complete'",
+            "the result to open",
+        );
+        let marks = b.wait_for(
+            "return [...document.querySelectorAll('article mark.search-hit')].map(m => m.textContent.toLowerCase()).join(' ')",
+            "marked terms",
+        );
+        let marks = marks.as_str().unwrap();
+        assert!(
+            marks.contains("shm") && marks.contains("size"),
+            "{w} {theme}: {marks}"
+        );
+        let v = b.execute("const h = document.getElementById(location.hash.slice(1)); return h ? h.getBoundingClientRect().top >= document.querySelector('header.top').getBoundingClientRect().bottom - 0.5 : 'no target'", vec![]);
+        assert_eq!(v, true, "{w} {theme}: the section lands below the header");
+    });
+}
+
+#[test]
+fn the_search_box_is_a_combobox_with_a_live_count() {
+    let sites = build_sites();
+    each_view(&[PHONE, DESKTOP], |b, (w, _), theme| {
+        b.goto(&url(&sites.bundled.join("index.html")));
+        let state = "const c = document.querySelector('[role=combobox]'), i = document.getElementById('search-input');
+                     return [c && c.contains(i), c && c.getAttribute('aria-expanded'), c && c.getAttribute('aria-owns'), i.getAttribute('aria-controls'),
+                             document.querySelectorAll('#search-results [role=option]').length, document.getElementById('search-status').textContent]";
+        assert_eq!(
+            b.execute(state, vec![]),
+            json!([true, "false", "search-results", "search-results", 0, ""]),
+            "{w} {theme}: closed"
+        );
+        type_query(b, "docker");
+        let v = b.wait_for(
+            "return document.getElementById('search-status').textContent",
+            "the live count",
+        );
+        let n = b.execute(
+            "return document.querySelectorAll('#search-results [role=option]').length",
+            vec![],
+        );
+        assert_eq!(
+            v,
+            json!(format!("{n} results")),
+            "{w} {theme}: the count is announced"
+        );
+        assert_eq!(
+            b.execute(state, vec![])[1],
+            "true",
+            "{w} {theme}: expanded with results"
+        );
+        press(b, "#search-input", "\u{E015}");
+        let active = b.execute(
+            "return document.getElementById('search-input').getAttribute('aria-activedescendant')",
+            vec![],
+        );
+        assert_eq!(
+            active, "search-result-0",
+            "{w} {theme}: ↓ picks the first result"
+        );
+        press(b, "#search-input", "\u{E00C}");
+        assert_eq!(
+            b.execute(state, vec![])[1],
+            "false",
+            "{w} {theme}: Esc collapses it"
         );
     });
 }

@@ -26,12 +26,19 @@ t0 = performance.now(); // again, shards cached: the time to answer once they ha
 await engine.search(query);
 const warm = performance.now() - t0;
 const sum = (p) => fetched.filter(([id]) => p(id)).reduce((a, [, n]) => a + n, 0);
-// The client as it ships: src/core/theme.rs drops comment lines and indentation.
-const shipped = (src) => { let c = false; return src.split('\n').map((l) => l.trim()).filter((l) => {
-  if (c) { c = !l.includes('*/'); return false; }
-  if (l.startsWith('/*')) { c = !l.includes('*/'); return false; }
-  return l && !l.startsWith('//');
-}).join('\n') + '\n'; };
+// The client as it ships (src/core/theme.rs, shipped_js): no comment lines or indentation,
+// lines joined after `{ ( [ , = > & | ? :` and before `) ] } . , ? :`.
+const shipped = (src) => {
+  let c = false, out = '';
+  for (const l of src.split('\n').map((x) => x.trim())) {
+    if (c || l.startsWith('/*')) { c = !l.includes('*/'); continue; }
+    if (!l || l.startsWith('//')) continue;
+    const prev = out.slice(0, -1), last = prev.slice(prev.lastIndexOf('\n') + 1);
+    if ((/[{(\[,=>&|?:]$/.test(prev) || /^[)\]}.,?:]/.test(l)) && prev && !last.includes('//')) out = prev;
+    out += l + '\n';
+  }
+  return out;
+};
 const client = Buffer.byteLength(shipped(fs.readFileSync(path.join(repo, 'assets/search.js'), 'utf8')));
 // Typed: one engine (its cache is the browser's) searching as the query grows, with a search
 // after every keystroke (no pause long enough for the debounce) or at each word's end.

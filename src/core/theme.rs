@@ -59,16 +59,22 @@ impl Theme {
 }
 
 /// The theme's JS as a browser downloads it: without comment lines and indentation (the
-/// source keeps them for readers). Only whole-line comments go, so code is never touched.
+/// source keeps them for readers), and lines joined where a line ends in `{ ( [ , = > & | ? :`
+/// or the next starts with `) ] } . , ? :` (no semicolon is ever inferred there). Only whole-line
+/// comments go and only line breaks are removed, so code is never touched.
 pub fn shipped_js(src: &str) -> String {
     let mut out = String::with_capacity(src.len());
     let mut in_comment = false;
     for line in src.lines().map(str::trim) {
-        if in_comment {
-            in_comment = !line.contains("*/");
-        } else if line.starts_with("/*") {
+        if in_comment || line.starts_with("/*") {
             in_comment = !line.contains("*/");
         } else if !line.is_empty() && !line.starts_with("//") {
+            let prev = out.strip_suffix('\n').unwrap_or("");
+            let prev_line = &prev[prev.rfind('\n').map_or(0, |i| i + 1)..];
+            let open = prev.ends_with(['{', '(', '[', ',', '=', '>', '&', '|', '?', ':']);
+            if (open || line.starts_with([')', ']', '}', '.', ',', '?', ':'])) && !prev.is_empty() && !prev_line.contains("//") {
+                out.pop();
+            }
             out.push_str(line);
             out.push('\n');
         }
@@ -126,6 +132,8 @@ mod tests {
         let shipped = shipped_js(SEARCH_JS);
         assert!(shipped.len() <= 10 * 1024, "search.js ships {} bytes; the budget is 10 KB", shipped.len());
         assert_eq!(shipped_js("/* a\n b */\n  let a = 1; // kept\n// gone\n\n  x('//', \"/*\");\n"), "let a = 1; // kept\nx('//', \"/*\");\n");
+        // Joined only there (not after `++`), never after a line holding `//`.
+        assert_eq!(shipped_js("f(a,\n  b) {\n  return [\n 1];\n}\nx = 1\n(y)\ng('//', {\nz\ni++\nj &&\nk\n"), "f(a,b) {return [1];}\nx = 1\n(y)\ng('//', {\nz\ni++\nj &&k\n");
     }
 
     #[test]

@@ -17,12 +17,13 @@ const ctx = vm.createContext({});
 vm.runInContext(fs.readFileSync(path.join(repo, 'assets/search.js'), 'utf8'), ctx);
 const S = ctx.cookbookSearch;
 
-const load = (id) => {
+const loader = (dir) => (id) => {
   let data;
   const code = fs.readFileSync(path.join(dir, 'search', id + '.js'), 'utf8');
   vm.runInNewContext(code, { cookbookSearch: { add: (i, d) => { if (i === id) data = d; } } });
   return data;
 };
+const load = loader(dir);
 const urls = async (q) => (await S.createEngine(load).search(q)).results.map((r) => r.url);
 
 test('a heading outweighs many mentions in prose: gpu', { skip }, async () => {
@@ -79,4 +80,13 @@ test('typing is debounced: a query typed letter by letter searches once it pause
   assert.equal(timers.size, 1, 'one pending search');
   [...timers.values()].forEach((f) => f());
   assert.deepEqual(calls, ['shm size']);
+});
+
+const rescue = process.env.COOKBOOK_SEARCH_RESCUE || path.join(repo, 'target/tmp/search-rescue');
+test('the per-term cap never drops the pages of a rarer second word', { skip: fs.existsSync(path.join(rescue, 'search/index.js')) ? false : 'no rescue index' }, async () => {
+  // `docker` keeps its best 3 sections; two pages that say `zygote` (one with docker too)
+  // are not among them, one that is says `zygote` too. All three zygote pages are shown.
+  const out = await S.createEngine(loader(rescue)).search('docker zygote');
+  const u = out.results.map((r) => r.url);
+  for (const want of ['zygote.html#zygote', 'forkserver.html#zygote-in-containers', 'docker-zygote.html']) assert.ok(u.includes(want), `${want}: ${u.join(' ')}`);
 });
