@@ -266,8 +266,9 @@ fn blocks(h: &mut String, report: &Report, pages: &[&PageProof<'_>]) {
 /// For a block that failed: its diff, else its output, folded under the reason.
 fn evidence(b: &Badge<'_>) -> String {
     let Some(e) = b.entry.filter(|_| matches!(b.state, State::Failing | State::Stale | State::TimedOut)) else { return String::new() };
-    let text = |k: &str| e.rest.get(k).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
-    match (text("diff"), text("output")) {
+    let diff = e.diff.as_deref().filter(|s| !s.is_empty());
+    let output = Some(e.output.as_str()).filter(|s| !s.is_empty());
+    match (diff, output) {
         (Some(d), _) => format!("<details class=\"proof-detail\"><summary>diff</summary><pre>{}</pre></details>", escape(d)),
         (None, Some(o)) => format!("<details class=\"proof-detail\"><summary>output</summary><pre>{}</pre></details>", escape(o)),
         _ => String::new(),
