@@ -104,11 +104,13 @@ fn every_outcome_of_the_fixture_book() {
     assert_eq!(json["host"]["gpu"]["available"], false);
     assert!(json["run"]["started_at"].as_str().unwrap().ends_with('Z'));
 
-    // Nothing the run created is left: no labelled container, network or volume, no process.
-    for kind in [&["ps", "-aq"][..], &["network", "ls", "-q"], &["volume", "ls", "-q"]] {
+    // Nothing the run created is left: no container, network or volume with this run's
+    // label (the engine is shared: other runs' are not this test's business), no process.
+    for kind in [&["ps", "-a"][..], &["network", "ls"], &["volume", "ls"]] {
         let mut args = kind.to_vec();
-        args.extend(["--filter", "label=io.cookbook.verify.page"]);
-        assert_eq!(docker_ids(&args), Vec::<String>::new(), "left behind: docker {args:?}");
+        args.extend(["--filter", "label=io.cookbook.verify.page", "--format", "{{.Label \"io.cookbook.verify.page\"}}"]);
+        let ours: Vec<String> = docker_ids(&args).into_iter().filter(|l| l.starts_with(&run_prefix)).collect();
+        assert_eq!(ours, Vec::<String>::new(), "left behind: docker {args:?}");
     }
     assert_eq!(processes_of_run(&run_prefix), Vec::<String>::new(), "a block's process outlived the run");
 

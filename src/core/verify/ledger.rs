@@ -409,6 +409,7 @@ mod tests {
                 .args(args)
                 .env("COOKBOOK_VERIFY_PAGE", "r/1")
                 .env("COOKBOOK_VERIFY_BLOCK", "r/1/2")
+                .env("COOKBOOK_VERIFY_LEDGER", dir.path().join("ledger"))
                 .output()
                 .unwrap();
             String::from_utf8(out.stdout).unwrap()
@@ -420,5 +421,20 @@ mod tests {
         assert_eq!(run(&["ps", "-a"]), "[ps][-a]\n");
         assert_eq!(run(&["network", "ls"]), "[network][ls]\n");
         assert_eq!(run(&[]), "\n");
+        // The docs' own labels on cookbook's keys are dropped; others kept.
+        assert_eq!(
+            run(&["run", "--label", "io.cookbook.verify.page=x", "--label=io.cookbook.verify.block=y", "-l", "keep=1", "busybox"]),
+            format!("[run]{l}[-l][keep=1][busybox]\n")
+        );
+        // Images: labelled where the CLI allows it, tags noted in the ledger.
+        assert_eq!(run(&["build", "-t", "app:1", "."]), format!("[build]{l}[-t][app:1][.]\n"));
+        assert_eq!(run(&["image", "tag", "busybox", "mine"]), "[image][tag][busybox][mine]\n");
+        assert_eq!(
+            run(&["commit", "-m", "msg", "c", "img:2"]),
+            "[commit][--change][LABEL io.cookbook.verify.page=r/1 io.cookbook.verify.block=r/1/2][-m][msg][c][img:2]\n"
+        );
+        let noted = parse_ledger(&std::fs::read_to_string(dir.path().join("ledger")).unwrap());
+        let tags: Vec<Noted> = noted.into_iter().map(|(n, _)| n).collect();
+        assert_eq!(tags, [Noted::Tag("app:1".into()), Noted::Tag("mine:latest".into()), Noted::Tag("img:2".into())]);
     }
 }
