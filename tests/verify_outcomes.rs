@@ -104,12 +104,12 @@ fn every_outcome_of_the_fixture_book() {
     assert_eq!(json["host"]["gpu"]["available"], false);
     assert!(json["run"]["started_at"].as_str().unwrap().ends_with('Z'));
 
-    // Nothing the run created is left: no container, network or volume with this run's
-    // label (the engine is shared: other runs' are not this test's business), no process.
+    // Nothing the run created is left: no container, network or volume labelled with this
+    // run's ID (another run on a shared engine labels its own), no process.
     for kind in [&["ps", "-a"][..], &["network", "ls"], &["volume", "ls"]] {
         let mut args = kind.to_vec();
         args.extend(["--filter", "label=io.cookbook.verify.page", "--format", "{{.Label \"io.cookbook.verify.page\"}}"]);
-        let ours: Vec<String> = docker_ids(&args).into_iter().filter(|l| l.starts_with(&run_prefix)).collect();
+        let ours: Vec<String> = docker_ids(&args).into_iter().filter(|page| page.starts_with(&run_prefix)).collect();
         assert_eq!(ours, Vec::<String>::new(), "left behind: docker {args:?}");
     }
     assert_eq!(processes_of_run(&run_prefix), Vec::<String>::new(), "a block's process outlived the run");
