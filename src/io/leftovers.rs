@@ -286,7 +286,7 @@ pub fn recover(engine: Option<&Engine>, own: RunId) -> Vec<String> {
                 "cannot list Docker resources to remove what dead runs left: {e}"
             )),
         }
-        notes.extend(recover_images(engine, &scratch, &dead));
+        notes.extend(recover_images(engine, &scratch));
     }
     for (run, dir) in scratch {
         notes.push(match std::fs::remove_dir_all(&dir) {
@@ -300,14 +300,12 @@ pub fn recover(engine: Option<&Engine>, own: RunId) -> Vec<String> {
     notes
 }
 
-/// The images dead runs made. With the run's scratch folder still there, exactly as the
-/// run would have at its pages' ends (tags from before pointed back, noted tags removed);
-/// without it, only labelled images with no tag (a tag might have existed before).
-fn recover_images(
-    engine: &Engine,
-    scratch: &[(RunId, PathBuf)],
-    dead: &dyn Fn(&str) -> bool,
-) -> Vec<String> {
+/// The images runs that died (their scratch folder is still there) made, removed as the
+/// run would have at its pages' ends: tags from before pointed back, from the snapshot in
+/// the folder; without a snapshot, only images with no tag (a tag may have existed before).
+/// A run that ended removed its folder and already cleaned its images, or kept them on
+/// purpose (`--keep-images`): those are not looked at.
+fn recover_images(engine: &Engine, scratch: &[(RunId, PathBuf)]) -> Vec<String> {
     let Ok(images) = engine.images() else {
         return vec!["cannot list images to remove what dead runs left".into()];
     };
@@ -357,9 +355,11 @@ fn recover_images(
             );
         }
     }
+    let crashed: BTreeSet<String> = scratch.iter().map(|(run, _)| run.to_string()).collect();
+    let of_crashed = |t: &String| crashed.contains(t.split('/').next().unwrap_or(""));
     for i in images
         .iter()
-        .filter(|i| !handled.contains(&i.id) && i.labels.get(PAGE_LABEL).is_some_and(|t| dead(t)))
+        .filter(|i| !handled.contains(&i.id) && i.labels.get(PAGE_LABEL).is_some_and(of_crashed))
     {
         let run = i.labels[PAGE_LABEL]
             .split('/')
