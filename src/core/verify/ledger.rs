@@ -1,15 +1,19 @@
-//! Which Docker resources a page owns, decided from labels alone, so pages running in
-//! parallel (and other users of the same engine) never have their resources taken.
+//! Which Docker resources and images a page owns, decided from labels and the shim's
+//! notes, so pages running in parallel (and other users of the same engine) never have
+//! their things taken.
 //!
-//! Attribution: verify puts a `docker` shim first on each block's PATH that adds
-//! `--label io.cookbook.verify.page=<run>/<page>` and `…block=<run>/<page>/<block>` to
-//! `docker run`, `docker create`, `docker network create` and `docker volume create`
-//! (also in their `docker container …` spellings). Compose projects are attributed by
-//! their `com.docker.compose.project.working_dir` label when that lies in the page's
-//! scratch directory. Anything else a block creates (a direct API call, `/usr/bin/docker`
-//! by full path) is not attributed and never removed: removing by before/after diffing
-//! would take another user's or another page's resources on a shared engine.
-//! As a second guard, nothing in the snapshot taken before the run is ever removed.
+//! Attribution: verify puts a `docker` shim (`docker_shim.sh`) first on each block's PATH
+//! that adds `--label io.cookbook.verify.page=<run>/<page>` and `…block=<run>/<page>/<block>`
+//! to `run`, `create`, `network create`, `volume create` and `build` (`LABEL` changes for
+//! `commit` and `import`), creates labelled the named volumes `-v name:/path` would create
+//! implicitly, drops labels the docs set on these keys, and notes in the page's ledger file
+//! what cannot be labelled: tags, loaded images, anonymous volumes left by `rm` without
+//! `-v`. Compose projects are attributed by compose's working-dir label in the page's
+//! scratch directory, and their networks and volumes by the project's name. Anything else
+//! (a direct API call, `docker` by full path) is not attributed and never removed: removing
+//! by before/after diffing would take another user's or another page's things on a shared
+//! engine. As a second guard, nothing in the snapshot taken before the run is ever removed,
+//! and a tag from before that a page moved is pointed back.
 
 use std::collections::{BTreeMap, BTreeSet};
 
