@@ -390,20 +390,25 @@ fn images_a_page_makes_are_removed_as_routine() {
     // --keep-images keeps them for faster reruns.
     let run = verify(&b, &["--keep-images"]);
     assert_eq!(run.outcome("content/img.md:3"), "pass", "{}", run.context());
+    // A later run does not take them for a dead run's leftovers either.
+    let later = verify(&book(&[("ok.md", &page(&["true"]))]), &[]);
     let kept = docker_out(&["images", "--format", "{{.Repository}}:{{.Tag}}", &repo]);
-    for img in docker_out(&[
-        "images",
-        "-q",
-        "--no-trunc",
-        "--filter",
-        "label=io.cookbook.verify.page",
-    ])
-    .into_iter()
-    .chain(kept.iter().cloned())
-    {
-        let _ = Command::new("docker").args(["rmi", "-f", &img]).output();
+    let labelled = labelled_by(&run.run_prefix);
+    let ids: Vec<String> = labelled
+        .iter()
+        .filter_map(|l| l.strip_prefix("image "))
+        .map(str::to_string)
+        .collect();
+    for img in kept.iter().chain(&ids) {
+        let _ = Command::new("docker").args(["rmi", "-f", img]).output();
     }
     assert_eq!(kept.len(), 4, "{kept:?}");
+    assert_eq!(
+        ids.len(),
+        4,
+        "built, committed (loaded back), imported, untagged: {labelled:?}\n{}",
+        later.notes()
+    );
 }
 
 #[test]

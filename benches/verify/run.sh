@@ -5,6 +5,7 @@
 #   3. 20 pages x 3 `docker run --rm busybox true` at --jobs 1 and --jobs 2
 # Usage: benches/verify/run.sh [path/to/cookbook]   (default: target/release/cookbook,
 # else target/debug/cookbook). Needs a Docker engine with busybox:latest for 2 and 3.
+# ONLY=2 runs only the listed measures (any of 1, 2, 3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${1:-}
@@ -34,6 +35,8 @@ best_of() { # best_of N CMD... : the fastest of N runs, in seconds
 }
 
 echo "binary: $BIN"
+ONLY=${ONLY:-123}
+if [[ $ONLY == *1* ]]; then
 echo "== 1. runner overhead per block (200 x true, one page, no engine) =="
 book "$WORK/b1" 1 200 true
 direct() { for _ in $(seq 1 200); do bash -c true; done; }
@@ -42,8 +45,11 @@ t_verify=$(best_of 3 env DOCKER_HOST=unix:///nonexistent.sock "$BIN" verify --ro
 printf 'bash directly: %.3fs  verify: %.3fs  overhead: %.2f ms/block\n' "$t_direct" "$t_verify" \
   "$(echo "($t_verify - $t_direct) * 1000 / 200" | bc -l)"
 
+fi
+
 if ! docker info >/dev/null 2>&1; then echo "no Docker engine: skipping 2 and 3"; exit 0; fi
 
+if [[ $ONLY == *2* ]]; then
 echo "== 2. resource ledger per page (40 pages x 1 true block, --jobs 1) =="
 book "$WORK/b2" 40 1 true
 t_off=$(best_of 3 env DOCKER_HOST=unix:///nonexistent.sock "$BIN" verify --root "$WORK/b2" --jobs 1)
@@ -51,6 +57,9 @@ t_on=$(best_of 3 "$BIN" verify --root "$WORK/b2" --jobs 1)
 printf 'without engine: %.3fs  with engine: %.3fs  ledger: %.2f ms/page (incl. one preflight)\n' "$t_off" "$t_on" \
   "$(echo "($t_on - $t_off) * 1000 / 40" | bc -l)"
 
+fi
+
+[[ $ONLY == *3* ]] || exit 0
 echo "== 3. 20 pages x 3 docker run --rm busybox true =="
 book "$WORK/b3" 20 3 'docker run --rm busybox:latest true'
 t_j1=$(best_of 2 "$BIN" verify --root "$WORK/b3" --jobs 1)

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::core::verify::ledger::{self, ImageCleanup, Noted, Resource, PAGE_LABEL};
 use crate::core::verify::run_id::{self, RunId};
@@ -62,20 +63,21 @@ fn start_ticks(pid: i32) -> Option<u64> {
 
 /// Every live process (zombies aside) that carries a run's marker, but this one.
 pub fn marked_processes() -> Vec<Marked> {
+    let pids = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()));
+    marked_among(pids)
+}
+
+/// Those of `pids` that carry a run's marker and are alive (not zombies), but this one.
+fn marked_among(pids: impl Iterator<Item = i32>) -> Vec<Marked> {
     let own = std::process::id() as i32;
     let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        if pid == own {
-            continue;
-        }
-        let Ok(env) = std::fs::read(entry.path().join("environ")) else {
+    for pid in pids.filter(|&p| p != own) {
+        let dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+        let Ok(env) = std::fs::read(dir.join("environ")) else {
             continue;
         };
         let var = |name: &str| {
@@ -89,7 +91,7 @@ pub fn marked_processes() -> Vec<Marked> {
         let Some(page) = var("COOKBOOK_VERIFY_PAGE") else {
             continue;
         };
-        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let stat = std::fs::read_to_string(dir.join("stat")).unwrap_or_default();
         if stat
             .rsplit_once(')')
             .and_then(|(_, s)| s.split_whitespace().next())
@@ -97,7 +99,7 @@ pub fn marked_processes() -> Vec<Marked> {
         {
             continue;
         }
-        let name = std::fs::read_to_string(entry.path().join("comm"))
+        let name = std::fs::read_to_string(dir.join("comm"))
             .unwrap_or_default()
             .trim()
             .to_string();
@@ -109,19 +111,87 @@ pub fn marked_processes() -> Vec<Marked> {
         });
     }
     found.sort_by_key(|p| p.pid);
+    found.dedup_by_key(|p| p.pid);
     found
+}
+
+/// Set once this process reaps its orphaned descendants (see [`become_subreaper`]).
+static SUBREAPER: AtomicBool = AtomicBool::new(false);
+
+/// Makes this process the reaper of its orphaned descendants (Linux's
+/// `PR_SET_CHILD_SUBREAPER`): a process that leaves a block's session (`setsid`, a
+/// daemon's double fork) is then re-parented here instead of to init, so a page's
+/// processes are found by walking this process's tree, not all of `/proc`.
+pub fn become_subreaper() {
+    // SAFETY: prctl with PR_SET_CHILD_SUBREAPER only sets a flag on this process.
+    let ok = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) } == 0;
+    SUBREAPER.store(ok, Ordering::SeqCst);
+}
+
+/// This process's descendants, from `/proc/<pid>/task/<tid>/children`; `None` where the
+/// kernel does not offer that file.
+fn descendants() -> Option<Vec<i32>> {
+    let mut out = Vec::new();
+    let mut queue = vec![std::process::id() as i32];
+    while let Some(pid) = queue.pop() {
+        for task in std::fs::read_dir(format!("/proc/{pid}/task"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            match std::fs::read_to_string(task.path().join("children")) {
+                Ok(text) => {
+                    for child in text
+                        .split_whitespace()
+                        .filter_map(|c| c.parse::<i32>().ok())
+                    {
+                        out.push(child);
+                        queue.push(child);
+                    }
+                }
+                Err(_) if out.is_empty() && pid == std::process::id() as i32 => return None,
+                Err(_) => {}
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Kills (SIGKILL) the page's processes that are still alive, and returns them.
 pub fn kill_page_processes(page_tag: &str) -> Vec<Marked> {
-    let found: Vec<Marked> = marked_processes()
-        .into_iter()
-        .filter(|p| p.page == page_tag)
-        .collect();
+    let candidates = if SUBREAPER.load(Ordering::SeqCst) {
+        descendants()
+    } else {
+        None
+    };
+    let marked = match candidates {
+        Some(pids) => marked_among(pids.into_iter()),
+        None => marked_processes(),
+    };
+    let found: Vec<Marked> = marked.into_iter().filter(|p| p.page == page_tag).collect();
+    let own = std::process::id() as i32;
     for p in &found {
         kill(p.pid);
+        if parent_of(p.pid) == Some(own) {
+            // Re-parented here: reap it, or it stays a zombie until the run ends.
+            // SAFETY: waiting for our own child, just killed; no memory is shared.
+            unsafe {
+                libc::waitpid(p.pid, std::ptr::null_mut(), 0);
+            }
+        }
     }
     found
+}
+
+/// A process's parent (field 4 of `/proc/<pid>/stat`).
+fn parent_of(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 fn kill(pid: i32) {
@@ -216,7 +286,7 @@ pub fn recover(engine: Option<&Engine>, own: RunId) -> Vec<String> {
                 "cannot list Docker resources to remove what dead runs left: {e}"
             )),
         }
-        notes.extend(recover_images(engine, &scratch, &dead));
+        notes.extend(recover_images(engine, &scratch));
     }
     for (run, dir) in scratch {
         notes.push(match std::fs::remove_dir_all(&dir) {
@@ -230,14 +300,12 @@ pub fn recover(engine: Option<&Engine>, own: RunId) -> Vec<String> {
     notes
 }
 
-/// The images dead runs made. With the run's scratch folder still there, exactly as the
-/// run would have at its pages' ends (tags from before pointed back, noted tags removed);
-/// without it, only labelled images with no tag (a tag might have existed before).
-fn recover_images(
-    engine: &Engine,
-    scratch: &[(RunId, PathBuf)],
-    dead: &dyn Fn(&str) -> bool,
-) -> Vec<String> {
+/// The images runs that died (their scratch folder is still there) made, removed as the
+/// run would have at its pages' ends: tags from before pointed back, from the snapshot in
+/// the folder; without a snapshot, only images with no tag (a tag may have existed before).
+/// A run that ended removed its folder and already cleaned its images, or kept them on
+/// purpose (`--keep-images`): those are not looked at.
+fn recover_images(engine: &Engine, scratch: &[(RunId, PathBuf)]) -> Vec<String> {
     let Ok(images) = engine.images() else {
         return vec!["cannot list images to remove what dead runs left".into()];
     };
@@ -287,9 +355,11 @@ fn recover_images(
             );
         }
     }
+    let crashed: BTreeSet<String> = scratch.iter().map(|(run, _)| run.to_string()).collect();
+    let of_crashed = |t: &String| crashed.contains(t.split('/').next().unwrap_or(""));
     for i in images
         .iter()
-        .filter(|i| !handled.contains(&i.id) && i.labels.get(PAGE_LABEL).is_some_and(|t| dead(t)))
+        .filter(|i| !handled.contains(&i.id) && i.labels.get(PAGE_LABEL).is_some_and(of_crashed))
     {
         let run = i.labels[PAGE_LABEL]
             .split('/')

@@ -67,6 +67,7 @@ pub fn run(plan: Vec<PagePlan>, engine: Option<&Engine>, settings: &Settings, on
         }
     };
     let mut notes = Vec::new();
+    leftovers::become_subreaper();
     let before_run: BTreeSet<String> = match engine.map(Engine::resources) {
         Some(Ok(list)) => list.into_iter().map(|r| r.id).collect(),
         Some(Err(e)) => {
@@ -442,8 +443,9 @@ fn mark_noted_volumes(listed: &mut [Resource], page_tag: &str, meta: &Path) {
 /// existed before back at their image, and says so in the run's notes.
 fn clean_images(sh: &Shared, page: &PagePlan, page_tag: &str, meta: &Path) {
     let (Some(engine), Some((before_ids, before_tags))) = (sh.engine, &sh.before_images) else { return };
-    let noted: Vec<Noted> =
-        ledger::parse_ledger(&std::fs::read_to_string(meta.join(LEDGER_FILE)).unwrap_or_default()).into_iter().map(|(n, _)| n).collect();
+    // The shim notes every command that can make an image; no note, no image to look for.
+    let Ok(ledger_text) = std::fs::read_to_string(meta.join(LEDGER_FILE)) else { return };
+    let noted: Vec<Noted> = ledger::parse_ledger(&ledger_text).into_iter().map(|(n, _)| n).collect();
     let now = match engine.images() {
         Ok(i) => i,
         Err(e) => {

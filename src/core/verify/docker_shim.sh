@@ -78,6 +78,7 @@ case "$verb" in
   network-create|volume-create)
     exec "$real" "${args[@]:0:$at}" "${labels[@]}" "${args[@]:$at}" ;;
   build)
+    note made -
     k=$at
     while [ $k -lt ${#args[@]} ]; do
       case "${args[$k]}" in
@@ -92,10 +93,12 @@ case "$verb" in
     [ ${#pos[@]} -lt 2 ] || note tag "${pos[1]}"
     exec "$real" "${args[@]}" ;;
   commit|import)
+    note made -
     mapfile -t pos < <(positional)
     [ ${#pos[@]} -lt 2 ] || note tag "${pos[1]}"
     exec "$real" "${args[@]:0:$at}" --change "LABEL @PAGE_LABEL@=$page @BLOCK_LABEL@=$block" "${args[@]:$at}" ;;
   load)
+    note made -
     out=$("$real" "${args[@]}"); rc=$?
     [ -z "$out" ] || printf '%s\n' "$out"
     while IFS= read -r line; do

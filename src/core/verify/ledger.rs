@@ -1,15 +1,19 @@
-//! Which Docker resources a page owns, decided from labels alone, so pages running in
-//! parallel (and other users of the same engine) never have their resources taken.
+//! Which Docker resources and images a page owns, decided from labels and the shim's
+//! notes, so pages running in parallel (and other users of the same engine) never have
+//! their things taken.
 //!
-//! Attribution: verify puts a `docker` shim first on each block's PATH that adds
-//! `--label io.cookbook.verify.page=<run>/<page>` and `…block=<run>/<page>/<block>` to
-//! `docker run`, `docker create`, `docker network create` and `docker volume create`
-//! (also in their `docker container …` spellings). Compose projects are attributed by
-//! their `com.docker.compose.project.working_dir` label when that lies in the page's
-//! scratch directory. Anything else a block creates (a direct API call, `/usr/bin/docker`
-//! by full path) is not attributed and never removed: removing by before/after diffing
-//! would take another user's or another page's resources on a shared engine.
-//! As a second guard, nothing in the snapshot taken before the run is ever removed.
+//! Attribution: verify puts a `docker` shim (`docker_shim.sh`) first on each block's PATH
+//! that adds `--label io.cookbook.verify.page=<run>/<page>` and `…block=<run>/<page>/<block>`
+//! to `run`, `create`, `network create`, `volume create` and `build` (`LABEL` changes for
+//! `commit` and `import`), creates labelled the named volumes `-v name:/path` would create
+//! implicitly, drops labels the docs set on these keys, and notes in the page's ledger file
+//! what cannot be labelled: tags, loaded images, anonymous volumes left by `rm` without
+//! `-v`. Compose projects are attributed by compose's working-dir label in the page's
+//! scratch directory, and their networks and volumes by the project's name. Anything else
+//! (a direct API call, `docker` by full path) is not attributed and never removed: removing
+//! by before/after diffing would take another user's or another page's things on a shared
+//! engine. As a second guard, nothing in the snapshot taken before the run is ever removed,
+//! and a tag from before that a page moved is pointed back.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -409,6 +413,7 @@ mod tests {
                 .args(args)
                 .env("COOKBOOK_VERIFY_PAGE", "r/1")
                 .env("COOKBOOK_VERIFY_BLOCK", "r/1/2")
+                .env("COOKBOOK_VERIFY_LEDGER", dir.path().join("ledger"))
                 .output()
                 .unwrap();
             String::from_utf8(out.stdout).unwrap()
@@ -420,5 +425,20 @@ mod tests {
         assert_eq!(run(&["ps", "-a"]), "[ps][-a]\n");
         assert_eq!(run(&["network", "ls"]), "[network][ls]\n");
         assert_eq!(run(&[]), "\n");
+        // The docs' own labels on cookbook's keys are dropped; others kept.
+        assert_eq!(
+            run(&["run", "--label", "io.cookbook.verify.page=x", "--label=io.cookbook.verify.block=y", "-l", "keep=1", "busybox"]),
+            format!("[run]{l}[-l][keep=1][busybox]\n")
+        );
+        // Images: labelled where the CLI allows it, tags noted in the ledger.
+        assert_eq!(run(&["build", "-t", "app:1", "."]), format!("[build]{l}[-t][app:1][.]\n"));
+        assert_eq!(run(&["image", "tag", "busybox", "mine"]), "[image][tag][busybox][mine]\n");
+        assert_eq!(
+            run(&["commit", "-m", "msg", "c", "img:2"]),
+            "[commit][--change][LABEL io.cookbook.verify.page=r/1 io.cookbook.verify.block=r/1/2][-m][msg][c][img:2]\n"
+        );
+        let noted = parse_ledger(&std::fs::read_to_string(dir.path().join("ledger")).unwrap());
+        let tags: Vec<Noted> = noted.into_iter().map(|(n, _)| n).collect();
+        assert_eq!(tags, [Noted::Tag("app:1".into()), Noted::Tag("mine:latest".into()), Noted::Tag("img:2".into())]);
     }
 }

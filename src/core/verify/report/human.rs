@@ -172,7 +172,7 @@ fn help(o: Outcome, r: &BlockResult) -> Option<String> {
         Outcome::Fail => format!("the block must exit with status {} (set `exit=N` if another status is expected)", r.block.attrs.exit),
         Outcome::Stale => "the command names an image, tag or flag that is gone: update the docs".into(),
         Outcome::Timeout => "raise `timeout=` on the block, or make the command finish sooner".into(),
-        Outcome::Leaked => format!("removed: {}; add a `cleanup` block or `--rm`", r.leaked.join(", ")),
+        Outcome::Leaked => format!("left behind: {}; add a `cleanup` block or `--rm`", r.leaked.join(", ")),
         _ => return None,
     })
 }
