@@ -9,12 +9,7 @@ pub fn book(dir: &Path, pages: usize) -> PathBuf {
     let root = dir.join("book");
     if !root.join("src/SUMMARY.md").exists() {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/corpus.py");
-        let status = Command::new("python3")
-            .arg(script)
-            .arg(pages.to_string())
-            .arg(dir)
-            .status()
-            .expect("python3 runs benches/corpus.py");
+        let status = Command::new("python3").arg(script).arg(pages.to_string()).arg(dir).status().expect("python3 runs benches/corpus.py");
         assert!(status.success(), "benches/corpus.py failed");
     }
     root

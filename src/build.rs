@@ -47,7 +47,6 @@ pub struct BuildSession {
     keep_caches: bool,
 }
 
-
 impl BuildSession {
     pub fn new(root: &Path) -> BuildSession {
         BuildSession {
@@ -163,19 +162,16 @@ impl BuildSession {
             .pages
             .par_iter()
             .map(|p| {
-                let included: Vec<Option<&Vec<u8>>> = crate::core::include::targets(&p.rel, &p.source.text).iter().map(|k| book.files.get(k)).collect();
+                let included: Vec<Option<&Vec<u8>>> =
+                    crate::core::include::targets(&p.rel, &p.source.text).iter().map(|k| book.files.get(k)).collect();
                 hash_of((&p.source.text, p.body_start, shape, included))
             })
             .collect();
         crate::core::highlight::preload();
         // Renderings whose key still matches are moved out of the cache, not copied.
         let mut cached = std::mem::take(&mut self.markdown);
-        let mut reused: Vec<Option<RenderedPage>> = book
-            .pages
-            .iter()
-            .zip(&keys)
-            .map(|(p, key)| cached.remove(&p.rel).filter(|(k, _)| k == key).map(|(_, r)| r))
-            .collect();
+        let mut reused: Vec<Option<RenderedPage>> =
+            book.pages.iter().zip(&keys).map(|(p, key)| cached.remove(&p.rel).filter(|(k, _)| k == key).map(|(_, r)| r)).collect();
         drop(cached);
         let rendered: Vec<RenderedPage> = book
             .pages
@@ -228,7 +224,8 @@ impl BuildSession {
                 self.deferred = Some(docs);
             } else {
                 let src = Path::new(&book.src_dir);
-                *current = crate::core::panic::caught(src, "building the search index", || search::build_index(&docs)).map_err(|d| vec![d])?;
+                *current =
+                    crate::core::panic::caught(src, "building the search index", || search::build_index(&docs)).map_err(|d| vec![d])?;
             }
             outputs.extend(current.iter().cloned());
             drop(current);

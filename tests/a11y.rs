@@ -49,7 +49,10 @@ fn violations_while_open(browser: &Browser, axe: &str, page: &Path) -> Vec<Strin
     let mut found: Vec<String> = run_axe(browser, axe).into_iter().map(|v| format!("menu open: {v}")).collect();
     browser.execute("document.querySelector('button.menu').click()", vec![]);
     browser.wait_for("return !document.querySelector('form.search').hidden", "the search box");
-    browser.execute("const i = document.getElementById('search-input'); i.focus(); i.value = 'docker'; i.dispatchEvent(new Event('input'))", vec![]);
+    browser.execute(
+        "const i = document.getElementById('search-input'); i.focus(); i.value = 'docker'; i.dispatchEvent(new Event('input'))",
+        vec![],
+    );
     browser.wait_for("return document.querySelectorAll('#search-results .search-result').length", "search results");
     found.extend(run_axe(browser, axe).into_iter().map(|v| format!("search open: {v}")));
     browser.rt.block_on(browser.client.set_window_size(1280, 900)).unwrap();
@@ -115,13 +118,7 @@ fn no_axe_violations_in_light_or_dark() {
     let bundled = TestBook::empty();
     if repo.join("content/SUMMARY.md").exists() {
         let out = bundled.path("site");
-        let run = Command::new(env!("CARGO_BIN_EXE_cookbook"))
-            .args(["build", "--root"])
-            .arg(repo)
-            .arg("--out")
-            .arg(&out)
-            .output()
-            .unwrap();
+        let run = Command::new(env!("CARGO_BIN_EXE_cookbook")).args(["build", "--root"]).arg(repo).arg("--out").arg(&out).output().unwrap();
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
         sites.push(out);
     }

@@ -32,16 +32,8 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let root = path_str(dir);
     let mut all: Vec<&str> = args.to_vec();
     all.extend(["--root", &root]);
-    let out = cookbook_cmd(&all)
-        .env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
+    let out = cookbook_cmd(&all).env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock").env("NO_COLOR", "1").output().unwrap();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
 fn report_blocks(dir: &Path) -> Vec<(String, usize, String)> {
@@ -52,11 +44,7 @@ fn report_blocks(dir: &Path) -> Vec<(String, usize, String)> {
         .unwrap()
         .iter()
         .map(|b| {
-            (
-                b["file"].as_str().unwrap().to_string(),
-                b["line"].as_u64().unwrap() as usize,
-                b["outcome"].as_str().unwrap().to_string(),
-            )
+            (b["file"].as_str().unwrap().to_string(), b["line"].as_u64().unwrap() as usize, b["outcome"].as_str().unwrap().to_string())
         })
         .collect();
     out.sort();
@@ -74,11 +62,7 @@ fn an_output_block_after_prose_is_an_error_in_check_verify_and_build() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains(want), "{stderr}");
     assert!(stderr.contains("write ```text"), "{stderr}");
-    assert_eq!(
-        stderr.matches("verify-output").count(),
-        1,
-        "reported once: {stderr}"
-    );
+    assert_eq!(stderr.matches("verify-output").count(), 1, "reported once: {stderr}");
     let (code, stdout, stderr) = run(dir.path(), &["verify"]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stderr.contains(want), "{stderr}");
@@ -86,24 +70,14 @@ fn an_output_block_after_prose_is_an_error_in_check_verify_and_build() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains(want), "{stderr}");
     // Attached again, all three are happy and the block is judged on its output.
-    std::fs::write(
-        dir.path().join("content/detached.md"),
-        DETACHED.replace("\nThe output:\n\n", ""),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("content/detached.md"), DETACHED.replace("\nThe output:\n\n", "")).unwrap();
     assert_eq!(run(dir.path(), &["check"]).0, 0);
     let (code, stdout, _) = run(dir.path(), &["verify"]);
-    assert_eq!(
-        code, 1,
-        "the output is now checked, and it differs: {stdout}"
-    );
+    assert_eq!(code, 1, "the output is now checked, and it differs: {stdout}");
 }
 
 const TWO_PAGES: [(&str, &str); 2] = [
-    (
-        "one.md",
-        "# One heading\n\n```bash verify\necho one\n```\n\n```bash verify\necho two\n```\n",
-    ),
+    ("one.md", "# One heading\n\n```bash verify\necho one\n```\n\n```bash verify\necho two\n```\n"),
     ("two.md", "# Two\n\n```bash verify\necho three\n```\n"),
 ];
 
@@ -114,52 +88,31 @@ fn a_partial_run_keeps_the_rest_of_the_report_and_a_full_run_replaces_it() {
     let all = report_blocks(dir.path());
     assert_eq!(all.len(), 3, "{all:?}");
     // One page, one heading, then a filter that matches nothing: the report keeps every block.
-    std::fs::write(
-        dir.path().join("content/two.md"),
-        "# Two\n\n```bash verify\nexit 3\n```\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("content/two.md"), "# Two\n\n```bash verify\nexit 3\n```\n").unwrap();
     let (code, stdout, stderr) = run(dir.path(), &["verify", "two.md"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let after = report_blocks(dir.path());
     assert_eq!(
-        after
-            .iter()
-            .map(|b| (b.0.as_str(), b.1, b.2.as_str()))
-            .collect::<Vec<_>>(),
-        [
-            ("content/one.md", 3, "pass"),
-            ("content/one.md", 7, "pass"),
-            ("content/two.md", 3, "fail"),
-        ]
+        after.iter().map(|b| (b.0.as_str(), b.1, b.2.as_str())).collect::<Vec<_>>(),
+        [("content/one.md", 3, "pass"), ("content/one.md", 7, "pass"), ("content/two.md", 3, "fail"),]
     );
     assert_eq!(run(dir.path(), &["verify", "One heading"]).0, 0);
     assert_eq!(report_blocks(dir.path()), after);
     let _ = run(dir.path(), &["verify", "no-such-heading"]);
-    assert_eq!(
-        report_blocks(dir.path()),
-        after,
-        "a selection of nothing changes nothing"
-    );
+    assert_eq!(report_blocks(dir.path()), after, "a selection of nothing changes nothing");
     // The site badges the blocks the partial run did not touch as verified.
     let (code, _, stderr) = run(dir.path(), &["build"]);
     assert_eq!(code, 0, "{stderr}");
     let html = std::fs::read_to_string(dir.path().join("book/one.html")).unwrap();
-    assert!(
-        html.matches("verified").count() >= 2 && !html.contains("not yet run"),
-        "{html}"
-    );
+    assert!(html.matches("verified").count() >= 2 && !html.contains("not yet run"), "{html}");
     // A full run replaces the report: a block that is gone leaves it.
-    std::fs::write(
-        dir.path().join("content/one.md"),
-        "# One heading\n\n```bash verify\necho one\n```\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("content/one.md"), "# One heading\n\n```bash verify\necho one\n```\n").unwrap();
     assert_eq!(run(dir.path(), &["verify"]).0, 1);
     assert_eq!(report_blocks(dir.path()).len(), 2);
 }
 
-const PRECEDENCE_TOML: &str = "[book]\ntitle = \"Author\"\n\n[verify]\nrequire = []\n\n[verify.vars]\nCONTAINER = \"cookbook-demo\"\nNAME = \"from-book\"\n";
+const PRECEDENCE_TOML: &str =
+    "[book]\ntitle = \"Author\"\n\n[verify]\nrequire = []\n\n[verify.vars]\nCONTAINER = \"cookbook-demo\"\nNAME = \"from-book\"\n";
 const PRECEDENCE: &str = "+++\ntitle = \"Vars\"\n[verify.vars]\nNAME = \"from-front-matter\"\n+++\n# Vars\n\n\
                           ```bash verify\nexport CONTAINER=web-$((6 * 7))\n```\n\n\
                           ```bash verify\necho <CONTAINER> <NAME>\n```\n\n```text output\nweb-42 from-front-matter\n```\n\n\
@@ -188,10 +141,8 @@ fn the_nearest_placeholder_definition_wins_and_check_says_which() {
 
 #[test]
 fn only_the_selected_pages_must_be_well_formed_and_list_always_lists() {
-    let dir = book(&[
-        ("good.md", "# Good\n\n```bash verify\necho ok\n```\n"),
-        ("bad.md", "# Bad\n\n```bash verify tmeout=5s\necho bad\n```\n"),
-    ]);
+    let dir =
+        book(&[("good.md", "# Good\n\n```bash verify\necho ok\n```\n"), ("bad.md", "# Bad\n\n```bash verify tmeout=5s\necho bad\n```\n")]);
     let (code, stdout, stderr) = run(dir.path(), &["verify", "good.md"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert_eq!(stdout.lines().last(), Some("1 passed, 0 failed, 0 skipped"), "{stdout}");
@@ -217,7 +168,10 @@ fn a_failure_names_the_markdown_line_and_never_the_internal_script() {
     let dir = book(&[("fails.md", FAILS), ("missing.md", MISSING), ("transcript.md", transcript)]);
     let (code, stdout, stderr) = run(dir.path(), &["verify", "Fails"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
-    assert!(stdout.contains("FAIL    content/fails.md:3 Fails (") && stdout.contains("got exit status 1 at content/fails.md:5: `false`"), "{stdout}");
+    assert!(
+        stdout.contains("FAIL    content/fails.md:3 Fails (") && stdout.contains("got exit status 1 at content/fails.md:5: `false`"),
+        "{stdout}"
+    );
     let (code, stdout, stderr) = run(dir.path(), &["verify", "Transcript"]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("got exit status 1 at content/transcript.md:6: `false`"), "the command's line in a transcript: {stdout}");
@@ -307,7 +261,10 @@ fn show_output_and_a_diff_that_marks_whitespace() {
     }
     let (code, stdout, _) = run(dir.path(), &["verify", "Tabs"]);
     assert_eq!(code, 1, "{stdout}");
-    assert!(stdout.contains("-a→b") && stdout.contains("+a    b") && stdout.contains("+x·"), "tabs and trailing spaces are visible: {stdout}");
+    assert!(
+        stdout.contains("-a→b") && stdout.contains("+a    b") && stdout.contains("+x·"),
+        "tabs and trailing spaces are visible: {stdout}"
+    );
     assert!(stdout.contains("→ is a tab, · a trailing space"), "{stdout}");
     // The dashboard shows the failing block's diff, not just "output differs".
     let (code, _, stderr) = run(dir.path(), &["build"]);

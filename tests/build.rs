@@ -61,7 +61,11 @@ fn a_failed_build_keeps_the_previous_site() {
     book.write("content/recipes.md", "+++\ntitle = \n+++\n# Broken\n");
     book.run(["build"]).fails_with(1).stderr_has("content/recipes.md:2:").stderr_has("was left as it was");
     assert_eq!(snapshot(&book.path("book")), before);
-    let leftovers: Vec<_> = std::fs::read_dir(book.dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.')).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(book.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -71,7 +75,10 @@ fn all_problems_are_reported_together_with_lines() {
     // Broken links and missing chapters are errors only with strict links (mdbook_compat.rs).
     let toml = book.read("book.toml") + "\n[site]\nstrict-links = true\n";
     book.write("book.toml", toml);
-    book.write("content/SUMMARY.md", "[Home](README.md)\n\n- [Recipes](recipes.md)\n  - [Nested](sub/nested.md)\n- [Gone](gone.md)\n- [Bytes](bytes.md)\n");
+    book.write(
+        "content/SUMMARY.md",
+        "[Home](README.md)\n\n- [Recipes](recipes.md)\n  - [Nested](sub/nested.md)\n- [Gone](gone.md)\n- [Bytes](bytes.md)\n",
+    );
     book.write("content/README.md", "# Home\n\nA [broken](nope.md) link and a [bad anchor](recipes.md#nope).\n\n![x](missing.png)\n");
     book.write("content/sub/nested.md", "---\ntitle: [unclosed\n---\n");
     book.write("content/bytes.md", b"# Bytes\n\xff\xfe\n".as_slice());
@@ -146,7 +153,9 @@ fn large_books_share_one_navigation_file() {
 #[test]
 fn additional_css_and_js_are_copied_or_reported() {
     let book = TestBook::new("site");
-    let toml = book.read("book.toml").replace("[output.html]", "[output.html]\nadditional-css = [\"theme/extra.css\"]\nadditional-js = [\"extra.js\"]");
+    let toml = book
+        .read("book.toml")
+        .replace("[output.html]", "[output.html]\nadditional-css = [\"theme/extra.css\"]\nadditional-js = [\"extra.js\"]");
     book.write("book.toml", &toml);
     book.write("theme/extra.css", "body { color: red }");
     book.write("extra.js", "console.log(1)");

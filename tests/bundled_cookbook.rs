@@ -45,7 +45,9 @@ fn every_block_of_the_bundled_cookbook_holds() {
         let at = format!("{}:{}", block["file"].as_str().unwrap(), block["line"]);
         match outcome.as_str() {
             "pass" => {}
-            "skipped" => assert!(needs.contains(&"gpu") || block["reason"].as_str().unwrap_or("").contains("skip"), "{at} skipped: {block}"),
+            "skipped" => {
+                assert!(needs.contains(&"gpu") || block["reason"].as_str().unwrap_or("").contains("skip"), "{at} skipped: {block}")
+            }
             "blocked" => assert!(needs.contains(&"registry") || needs.contains(&"network"), "{at} blocked without needs=registry: {block}"),
             other => panic!("{at}: {other}: {block}"),
         }

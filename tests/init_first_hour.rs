@@ -16,24 +16,13 @@ fn init_says_what_next_and_its_first_recipe_verifies_offline() {
     let out = cookbook(&["init", &path_str(&book)]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
-    for next in [
-        "cookbook serve",
-        "cookbook new",
-        "cookbook check",
-        "cookbook verify",
-    ] {
+    for next in ["cookbook serve", "cookbook new", "cookbook check", "cookbook verify"] {
         assert!(stdout.contains(next), "init names `{next}`: {stdout}");
     }
     let ignore = std::fs::read_to_string(book.join(".gitignore")).unwrap();
-    assert_eq!(
-        ignore, "target/\n.cookbook/\nbook/\n",
-        "an existing .gitignore is completed"
-    );
+    assert_eq!(ignore, "target/\n.cookbook/\nbook/\n", "an existing .gitignore is completed");
     let recipe = std::fs::read_to_string(book.join("content/first-recipe.md")).unwrap();
-    assert!(
-        recipe.contains("docker run --rm --network none busybox"),
-        "{recipe}"
-    );
+    assert!(recipe.contains("docker run --rm --network none busybox"), "{recipe}");
     let check = cookbook(&["check", "--root", &path_str(&book)]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
 
@@ -44,15 +33,6 @@ fn init_says_what_next_and_its_first_recipe_verifies_offline() {
     let out = cookbook(&["verify", "--root", &path_str(&book)]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
-    assert!(
-        stdout.contains("PASS") && !stdout.contains("FAIL") && !stdout.contains("BLOCKED"),
-        "{stdout}"
-    );
-    assert!(
-        stdout
-            .lines()
-            .last()
-            .is_some_and(|l| l.starts_with("3 passed, 0 failed")),
-        "{stdout}"
-    );
+    assert!(stdout.contains("PASS") && !stdout.contains("FAIL") && !stdout.contains("BLOCKED"), "{stdout}");
+    assert!(stdout.lines().last().is_some_and(|l| l.starts_with("3 passed, 0 failed")), "{stdout}");
 }

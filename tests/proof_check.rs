@@ -81,7 +81,9 @@ fn external_links_are_requested_with_a_timeout() {
     run.fails_with(1)
         .stderr_has(&format!("error[link-external]: external link answers HTTP 404: http://127.0.0.1:{port}/gone"))
         .stderr_has("content/README.md:4:1")
-        .stderr_has(&format!("error[link-external]: external link cannot be reached (no answer before the timeout): http://127.0.0.1:{port}/slow"))
+        .stderr_has(&format!(
+            "error[link-external]: external link cannot be reached (no answer before the timeout): http://127.0.0.1:{port}/slow"
+        ))
         .stderr_has(&format!("external link cannot be reached (connection refused): http://127.0.0.1:{closed}/"))
         .stderr_has("check: 3 errors in 2 pages, 5 external links");
     assert!(!run.stderr.contains("/ok"), "{}", run.stderr);

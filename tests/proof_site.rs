@@ -29,14 +29,23 @@ fn every_outcome_gets_a_badge_with_words() {
     );
     assert_eq!(
         badges(&book.read("book/gpu.html")),
-        ["pass: verified 2026-11-29 \u{b7} Docker 27.3.1 \u{b7} NVIDIA H100 80GB HBM3", "skipped: skipped: needs a GPU", "blocked: blocked"]
+        [
+            "pass: verified 2026-11-29 \u{b7} Docker 27.3.1 \u{b7} NVIDIA H100 80GB HBM3",
+            "skipped: skipped: needs a GPU",
+            "blocked: blocked"
+        ]
     );
     assert_eq!(
         badges(&book.read("book/cleanup.html")),
         ["leaked: leaked resources", "changed: changed since last verified", "unrun: not yet run"]
     );
     let shm = book.read("book/shm.html");
-    assert!(shm.contains("title=\"Failing: expected exit status 0, got exit status 1 in the run of 2026-11-29T09:30:55Z on Docker 27.3.1 (380 ms)\""), "{shm}");
+    assert!(
+        shm.contains(
+            "title=\"Failing: expected exit status 0, got exit status 1 in the run of 2026-11-29T09:30:55Z on Docker 27.3.1 (380 ms)\""
+        ),
+        "{shm}"
+    );
     assert!(shm.contains("href=\"verification.html#content-shm-md-L16\""));
     assert!(!shm.contains("<!--badge:"), "markers are replaced");
     assert!(shm.contains("<a class=\"proof-link\" href=\"verification.html\">Verification</a>"));
@@ -70,7 +79,10 @@ fn every_verified_page_says_when_and_where() {
     book.run(["build"]).success();
     assert_eq!(badges(&book.read("book/one.html")), ["unrun: not yet run"]);
     // Only passing blocks: the page says "Last verified <date> on Docker <version>".
-    book.write("content/gpu.md", "# GPUs\n\n## See the GPU\n\n```bash verify\ndocker run --rm --gpus all nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi -L\n```\n");
+    book.write(
+        "content/gpu.md",
+        "# GPUs\n\n## See the GPU\n\n```bash verify\ndocker run --rm --gpus all nvidia/cuda:12.4.1-base-ubuntu22.04 nvidia-smi -L\n```\n",
+    );
     book.run(["build"]).success();
     let gpu = book.read("book/gpu.html");
     assert!(gpu.contains("Last verified</span> <time datetime=\"2026-11-29T09:30:55Z\">2026-11-29</time> on Docker 27.3.1."), "{gpu}");
@@ -83,7 +95,17 @@ fn dashboard_numbers_match_the_report() {
     let dash = book.read("book/verification.html");
     assert!(dash.contains("<title>Verification · Proof fixture</title>"));
     assert!(dash.contains("<strong>2 of 10 blocks verified (20%)</strong> across 3 pages"), "{dash}");
-    for (class, words, n) in [("pass", "verified", 2), ("fail", "failing", 1), ("stale", "stale", 1), ("timeout", "timed out", 1), ("leaked", "leaked", 1), ("blocked", "blocked", 1), ("skipped", "skipped", 1), ("changed", "changed since verified", 1), ("unrun", "not yet run", 1)] {
+    for (class, words, n) in [
+        ("pass", "verified", 2),
+        ("fail", "failing", 1),
+        ("stale", "stale", 1),
+        ("timeout", "timed out", 1),
+        ("leaked", "leaked", 1),
+        ("blocked", "blocked", 1),
+        ("skipped", "skipped", 1),
+        ("changed", "changed since verified", 1),
+        ("unrun", "not yet run", 1),
+    ] {
         let row = format!("<tr><td><span class=\"badge {class}\">{words}</span></td><td class=\"num\">{n}</td></tr>");
         assert!(dash.contains(&row), "{row}\n{dash}");
     }
@@ -119,14 +141,20 @@ fn no_report_no_badges_and_a_broken_report_warns() {
 fn partition_reports_merge_for_the_site() {
     let book = TestBook::new("proof");
     let root = ["--root", "badges"];
-    book.run(["build", root[0], root[1], "--verify-report", "partitions/part-1.json", "--verify-report", "partitions/part-2.json"]).success();
+    book.run(["build", root[0], root[1], "--verify-report", "partitions/part-1.json", "--verify-report", "partitions/part-2.json"])
+        .success();
     assert_eq!(badges(&book.read("badges/book/shm.html"))[0], "pass: verified 2026-11-30 \u{b7} Docker 20.10.24+dfsg1");
-    assert_eq!(badges(&book.read("badges/book/gpu.html"))[0], "pass: verified 2026-11-30 \u{b7} Docker 27.3.1 \u{b7} NVIDIA H100 80GB HBM3");
+    assert_eq!(
+        badges(&book.read("badges/book/gpu.html"))[0],
+        "pass: verified 2026-11-30 \u{b7} Docker 27.3.1 \u{b7} NVIDIA H100 80GB HBM3"
+    );
     let dash = book.read("badges/book/verification.html");
     assert!(dash.contains("<th scope=\"col\">Partition 1/2</th><th scope=\"col\">Partition 2/2</th>"), "{dash}");
     assert!(dash.contains("(merged from partitions 1/2, 2/2)"));
 
-    book.run(["merge-reports", "partitions/part-1.json", "partitions/part-2.json", "--out", "merged.json"]).success().stderr_has("Merged 2 reports (9 blocks: 1 blocked, 1 fail, 1 leaked, 3 pass");
+    book.run(["merge-reports", "partitions/part-1.json", "partitions/part-2.json", "--out", "merged.json"])
+        .success()
+        .stderr_has("Merged 2 reports (9 blocks: 1 blocked, 1 fail, 1 leaked, 3 pass");
     let merged: serde_json::Value = serde_json::from_str(&book.read("merged.json")).unwrap();
     assert_eq!(merged["summary"]["pass"], 3);
     assert_eq!(merged["summary"]["fail"], 1);
@@ -151,7 +179,8 @@ fn dashboard_screenshots_light_and_dark() {
     for dark in [false, true] {
         let Some(browser) = Browser::start(dark) else { return };
         browser.goto(&format!("file://{}", book.path("book/verification.html").display()));
-        let bg = browser.wait_for("return document.readyState === 'complete' && getComputedStyle(document.body).backgroundColor", "page style");
+        let bg =
+            browser.wait_for("return document.readyState === 'complete' && getComputedStyle(document.body).backgroundColor", "page style");
         let expected = if dark { "rgb(13, 17, 23)" } else { "rgb(255, 255, 255)" };
         assert_eq!(bg, expected);
         // The chart's bars take their colours from the theme: visible in both modes.

@@ -46,14 +46,8 @@ fn search(browser: &Browser, start: &str, query: &str) -> serde_json::Value {
     assert_eq!(focused, "search-input", "`/` focuses the search box");
     let input = browser.rt.block_on(browser.client.find(Locator::Id("search-input"))).unwrap();
     browser.rt.block_on(input.send_keys(query)).unwrap();
-    browser.wait_for(
-        "return document.querySelectorAll('#search-results .search-result').length",
-        &format!("results for {query:?}"),
-    );
-    browser.execute(
-        "return [...document.querySelectorAll('#search-results .search-result')].map(r => r.innerText)",
-        vec![],
-    )
+    browser.wait_for("return document.querySelectorAll('#search-results .search-result').length", &format!("results for {query:?}"));
+    browser.execute("return [...document.querySelectorAll('#search-results .search-result')].map(r => r.innerText)", vec![])
 }
 
 fn press_enter(browser: &Browser) {
@@ -82,10 +76,8 @@ fn search_works_over_http_and_from_file_urls() {
             let shot = shots.join(format!("search-{}.png", if dark { "dark" } else { "light" }));
             browser.screenshot(&shot);
             press_enter(&browser);
-            let landed = browser.wait_for(
-                "return location.pathname.endsWith('/resources.html') && location.hash",
-                "Enter to open the first result",
-            );
+            let landed =
+                browser.wait_for("return location.pathname.endsWith('/resources.html') && location.hash", "Enter to open the first result");
             assert_eq!(landed, "#shared-memory", "{base}");
             // Commands are findable as written, and content is text, not markup.
             let r = search(&browser, &format!("{base}index.html"), "restart unless-stopped");
@@ -93,7 +85,10 @@ fn search_works_over_http_and_from_file_urls() {
             let r = search(&browser, &format!("{base}index.html"), "nvidia-smi");
             assert!(r[0].as_str().unwrap().contains("Checking the driver"), "{r:?}");
             let r = search(&browser, &format!("{base}index.html"), "alert");
-            assert!(r.as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("<script>alert(1)</script>")), "shown as text: {r:?}");
+            assert!(
+                r.as_array().unwrap().iter().any(|x| x.as_str().unwrap().contains("<script>alert(1)</script>")),
+                "shown as text: {r:?}"
+            );
             let r = search(&browser, &format!("{base}index.html"), "onerror");
             assert!(r[0].as_str().unwrap().contains("<img src=x onerror=alert(2)>"), "heading shown as text: {r:?}");
             let markup = browser.execute("return document.querySelectorAll('#search-results script, #search-results img').length", vec![]);

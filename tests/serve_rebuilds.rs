@@ -22,13 +22,7 @@ use support::{eventually, fixture};
 const LIMIT: Duration = Duration::from_secs(20);
 
 fn options() -> LiveOptions {
-    LiveOptions {
-        server: ServerOptions {
-            port: 0,
-            ..ServerOptions::default()
-        },
-        ..LiveOptions::default()
-    }
+    LiveOptions { server: ServerOptions { port: 0, ..ServerOptions::default() }, ..LiveOptions::default() }
 }
 
 /// A book whose first build waits, after reading the sources, until the test saved a file.
@@ -65,15 +59,8 @@ impl<B: SiteBuilder> SiteBuilder for SlowFirstBuild<B> {
 fn save_during_the_first_build<B: SiteBuilder>(book: B, page: &Path, text: &str) -> Preview {
     let (started, build_started) = mpsc::channel();
     let (go_on, wait) = mpsc::channel();
-    let builder = SlowFirstBuild {
-        book,
-        started,
-        go_on: wait,
-        builds: 0,
-    };
-    let starting = std::thread::spawn(move || {
-        live::start(builder, &options(), |_| {}).expect("server starts")
-    });
+    let builder = SlowFirstBuild { book, started, go_on: wait, builds: 0 };
+    let starting = std::thread::spawn(move || live::start(builder, &options(), |_| {}).expect("server starts"));
     build_started.recv_timeout(LIMIT).unwrap();
     std::fs::write(page, text).unwrap();
     go_on.send(()).unwrap();
@@ -90,9 +77,7 @@ fn a_save_made_during_the_first_build_is_seen() {
     );
     eventually("the save made during the first build", LIMIT, || {
         let page = get(preview.addr(), "/shm.html").ok()?;
-        page.text()
-            .contains("Saved during the first build.")
-            .then_some(())
+        page.text().contains("Saved during the first build.").then_some(())
     });
     preview.stop();
 }
@@ -102,22 +87,12 @@ fn a_save_during_the_first_build_in_a_source_folder_named_by_book_toml_is_seen()
     let (_tmp, root) = fixture("serve");
     std::fs::rename(root.join("content"), root.join("src")).unwrap();
     let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
-    std::fs::write(
-        root.join("book.toml"),
-        toml.replace("\"content\"", "\"src\""),
-    )
-    .unwrap();
+    std::fs::write(root.join("book.toml"), toml.replace("\"content\"", "\"src\"")).unwrap();
     let book = cookbook::cmd::serve::builder_for(&root).unwrap();
-    let preview = save_during_the_first_build(
-        book,
-        &root.join("src/shm.md"),
-        "# Shared memory\n\nSaved during the first build.\n",
-    );
+    let preview = save_during_the_first_build(book, &root.join("src/shm.md"), "# Shared memory\n\nSaved during the first build.\n");
     eventually("the save made during the first build", LIMIT, || {
         let page = get(preview.addr(), "/shm.html").ok()?;
-        page.text()
-            .contains("Saved during the first build.")
-            .then_some(())
+        page.text().contains("Saved during the first build.").then_some(())
     });
     preview.stop();
 }
@@ -145,11 +120,7 @@ impl SiteBuilder for SearchingBook {
 
     fn take_deferred(&mut self) -> Option<Deferred> {
         let build = self.builds.load(Ordering::SeqCst);
-        let (running, most, kept) = (
-            self.running.clone(),
-            self.most_at_once.clone(),
-            self.kept.clone(),
-        );
+        let (running, most, kept) = (self.running.clone(), self.most_at_once.clone(), self.kept.clone());
         Some(Box::new(move || {
             let now = running.fetch_add(1, Ordering::SeqCst) + 1;
             most.fetch_max(now, Ordering::SeqCst);
@@ -192,16 +163,8 @@ fn search_indexes_are_built_one_at_a_time_and_the_newest_wins() {
         let index = get(preview.addr(), "/search/index.json").ok()?;
         (index.text() == last.to_string()).then_some(())
     });
-    assert_eq!(
-        *kept.lock().unwrap(),
-        last,
-        "an older index replaced a newer one"
-    );
-    assert_eq!(
-        most_at_once.load(Ordering::SeqCst),
-        1,
-        "indexes built at once"
-    );
+    assert_eq!(*kept.lock().unwrap(), last, "an older index replaced a newer one");
+    assert_eq!(most_at_once.load(Ordering::SeqCst), 1, "indexes built at once");
     preview.stop();
 }
 
@@ -220,10 +183,7 @@ fn a_new_verify_report_shows_its_badges_without_an_edit() {
     let preview = serve_book(&root);
     let page = get(preview.addr(), "/shm.html").unwrap();
     assert_eq!(page.status, 200);
-    assert!(
-        !page.text().contains("class=\"badge "),
-        "no report, no badge"
-    );
+    assert!(!page.text().contains("class=\"badge "), "no report, no badge");
     // `cookbook verify` finishes: the report appears.
     std::fs::create_dir(root.join(".cookbook")).unwrap();
     std::fs::write(&report, &saved).unwrap();

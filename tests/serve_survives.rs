@@ -20,26 +20,15 @@ use support::{eventually, fixture};
 const SOON: Duration = Duration::from_secs(2);
 
 fn serve(root: &Path, idle_timeout: Duration) -> Preview {
-    let opts = LiveOptions {
-        server: ServerOptions {
-            port: 0,
-            idle_timeout,
-            ..ServerOptions::default()
-        },
-        ..LiveOptions::default()
-    };
-    let book = FakeBook {
-        root: root.to_path_buf(),
-    };
+    let opts = LiveOptions { server: ServerOptions { port: 0, idle_timeout, ..ServerOptions::default() }, ..LiveOptions::default() };
+    let book = FakeBook { root: root.to_path_buf() };
     live::start(book, &opts, |_| {}).expect("server starts")
 }
 
 /// A normal page request answers 200 within [`SOON`].
 fn page_answers(addr: SocketAddr, after: &str) {
     let started = Instant::now();
-    let reply = eventually(&format!("a page request after {after}"), SOON, || {
-        get(addr, "/shm.html").ok()
-    });
+    let reply = eventually(&format!("a page request after {after}"), SOON, || get(addr, "/shm.html").ok());
     assert_eq!(reply.status, 200, "after {after}");
     assert!(reply.text().contains("--shm-size"), "after {after}");
     assert!(started.elapsed() < SOON, "after {after}");
@@ -48,9 +37,7 @@ fn page_answers(addr: SocketAddr, after: &str) {
 /// Whether the server closed `stream` (EOF or reset) before `deadline`.
 fn closed_by_server(mut stream: &TcpStream, deadline: Instant) -> bool {
     let left = deadline.saturating_duration_since(Instant::now());
-    stream
-        .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-        .expect("read timeout");
+    stream.set_read_timeout(Some(left.max(Duration::from_millis(1)))).expect("read timeout");
     let mut buf = [0u8; 64];
     match stream.read(&mut buf) {
         Ok(0) => true,
@@ -85,8 +72,7 @@ fn two_hundred_silent_connections_do_not_starve_a_page_request() {
             let mut s = TcpStream::connect(addr).expect("connect");
             if i % 4 == 0 {
                 // Half a request, never finished.
-                s.write_all(b"GET /shm.html HTTP/1.1\r\nHost: x\r\n")
-                    .unwrap();
+                s.write_all(b"GET /shm.html HTTP/1.1\r\nHost: x\r\n").unwrap();
             }
             s
         })
@@ -94,10 +80,7 @@ fn two_hundred_silent_connections_do_not_starve_a_page_request() {
     page_answers(addr, "200 silent connections opened");
     // The idle timeout is the accepted connections': the server closes them, not the client.
     let deadline = Instant::now() + idle * 6;
-    let closed = silent
-        .iter()
-        .filter(|s| closed_by_server(s, deadline))
-        .count();
+    let closed = silent.iter().filter(|s| closed_by_server(s, deadline)).count();
     assert_eq!(closed, 200, "silent connections the server closed");
     page_answers(addr, "the idle connections were closed");
     drop(silent);
@@ -118,10 +101,7 @@ fn three_hundred_clients_that_reset_right_after_connecting() {
             let _ = (&s).write_all(b"GET / HTTP/1.1\r\n");
         }
         // SO_LINGER with a zero timeout: close() sends RST instead of FIN.
-        let linger = libc::linger {
-            l_onoff: 1,
-            l_linger: 0,
-        };
+        let linger = libc::linger { l_onoff: 1, l_linger: 0 };
         // SAFETY: a valid socket and a pointer to a linger struct of the size given.
         let rc = unsafe {
             libc::setsockopt(
@@ -158,11 +138,8 @@ fn keep_alive_get(stream: &mut TcpStream, last: bool) -> String {
             }
             continue;
         };
-        let length: usize = text[..end]
-            .lines()
-            .find_map(|l| l.strip_prefix("Content-Length: "))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(0);
+        let length: usize =
+            text[..end].lines().find_map(|l| l.strip_prefix("Content-Length: ")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
         if n == 0 || raw.len() >= end + 4 + length {
             return text;
         }
@@ -188,10 +165,7 @@ fn a_burst_past_the_open_file_limit_then_a_page_request() {
     // SAFETY: setrlimit is async-signal-safe; the closure allocates nothing.
     unsafe {
         command.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: CHILD_NOFILE,
-                rlim_max: CHILD_NOFILE,
-            };
+            let limit = libc::rlimit { rlim_cur: CHILD_NOFILE, rlim_max: CHILD_NOFILE };
             if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
@@ -200,9 +174,7 @@ fn a_burst_past_the_open_file_limit_then_a_page_request() {
     }
     let mut child = command.spawn().expect("cookbook serve starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let addr: SocketAddr = line
         .split(" at http://")
         .nth(1)
@@ -212,21 +184,14 @@ fn a_burst_past_the_open_file_limit_then_a_page_request() {
     page_answers(addr, "start");
     // A keep-alive connection from before the bursts, whose accept loop they end.
     let mut early = TcpStream::connect(addr).unwrap();
-    early
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    early.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     assert!(keep_alive_get(&mut early, false).starts_with("HTTP/1.1 200"));
 
     for round in 0..4 {
         // Five times the child's limit, each connection held open until the burst ends.
-        let burst: Vec<TcpStream> = (0..5 * CHILD_NOFILE)
-            .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok())
-            .collect();
-        assert!(
-            burst.len() as u64 > CHILD_NOFILE,
-            "only {} connected",
-            burst.len()
-        );
+        let burst: Vec<TcpStream> =
+            (0..5 * CHILD_NOFILE).filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()).collect();
+        assert!(burst.len() as u64 > CHILD_NOFILE, "only {} connected", burst.len());
         drop(burst);
         page_answers(addr, &format!("burst {round} past the open-file limit"));
     }
@@ -235,16 +200,9 @@ fn a_burst_past_the_open_file_limit_then_a_page_request() {
 
     // SAFETY: signals the child this test started, by its pid.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
-    let status = eventually("serve to stop", Duration::from_secs(20), || {
-        child.try_wait().unwrap()
-    });
+    let status = eventually("serve to stop", Duration::from_secs(20), || child.try_wait().unwrap());
     let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
     assert!(status.success(), "{status:?}\n{stderr}");
     let warnings = stderr.matches("Too many open files").count();
     assert_eq!(warnings, 1, "the limit is reported once:\n{stderr}");

@@ -13,7 +13,10 @@ fn grammar_and_placeholder_errors_exit_2_and_run_nothing() {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("error[verify-attr]: unknown attribute `tmeout`\n --> content/errors.md:3:16"), "{stderr}");
-    assert!(stderr.contains("did you mean `timeout`? known attributes: verify, needs, timeout, exit, retries, hidden, cleanup, skip, output"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `timeout`? known attributes: verify, needs, timeout, exit, retries, hidden, cleanup, skip, output"),
+        "{stderr}"
+    );
     assert!(stderr.contains("error[verify-block]: `verify` on a `python` block\n --> content/errors.md:7:11"), "{stderr}");
     assert!(stderr.contains("error[verify-placeholder]: placeholder `<MISSING>` has no value\n  --> content/errors.md:12:16"), "{stderr}");
     assert!(stderr.contains("[verify.vars]") && stderr.contains("export MISSING="), "{stderr}");
@@ -55,12 +58,18 @@ fn update_rewrites_only_expected_output() {
     let stdout = text(&out.stdout);
     // The quoted block cannot be rewritten in place, so it still fails the run.
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("content/page.md:34: not updated: the expected output is inside a list or quote"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("content/page.md:34: not updated: the expected output is inside a list or quote"),
+        "{}",
+        text(&out.stderr)
+    );
     let after = std::fs::read(&page).unwrap();
     let before_text = String::from_utf8(before).unwrap();
-    let expected = before_text
-        .replacen("```text output\nold\n```", "```text output\nnew\nlines\n```", 1)
-        .replacen("$ echo fresh\nstale\n", "$ echo fresh\nfresh\n", 1);
+    let expected = before_text.replacen("```text output\nold\n```", "```text output\nnew\nlines\n```", 1).replacen(
+        "$ echo fresh\nstale\n",
+        "$ echo fresh\nfresh\n",
+        1,
+    );
     assert_ne!(expected, before_text);
     assert_eq!(String::from_utf8(after).unwrap(), expected, "only the expected-output bytes may change");
     // The quoted block still fails (it could not be updated); everything else passes now.
@@ -89,13 +98,27 @@ fn no_engine_is_exit_3_when_docker_is_required_and_blocked_otherwise() {
 #[test]
 fn fail_fast_stops_launching_blocks() {
     let book = fixture("outcomes");
-    let out = cookbook_cmd(&["verify", "--root", &path_str(book.path()), "--jobs", "1", "--fail-fast", "01-pass.md", "02-mismatch.md", "04-exit-one.md", "11-cleanup.md"])
-        .env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock")
-        .output()
-        .unwrap();
+    let out = cookbook_cmd(&[
+        "verify",
+        "--root",
+        &path_str(book.path()),
+        "--jobs",
+        "1",
+        "--fail-fast",
+        "01-pass.md",
+        "02-mismatch.md",
+        "04-exit-one.md",
+        "11-cleanup.md",
+    ])
+    .env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock")
+    .output()
+    .unwrap();
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("SKIP    content/04-exit-one.md:3 Expected failure (0.00s): not run: --fail-fast stopped the run after a failure"), "{stdout}");
+    assert!(
+        stdout.contains("SKIP    content/04-exit-one.md:3 Expected failure (0.00s): not run: --fail-fast stopped the run after a failure"),
+        "{stdout}"
+    );
     // The cleanup block still runs after --fail-fast stopped the page; its setup did not.
     assert!(stdout.contains("content/11-cleanup.md:7"), "{stdout}");
     assert!(stdout.contains("content/11-cleanup.md:3 Hidden and cleanup blocks (0.00s): not run: --fail-fast"), "{stdout}");

@@ -132,10 +132,7 @@ fn every_outcome_of_the_fixture_book() {
     assert!(stdout.contains("FAIL    content/02-mismatch.md:3 Output mismatch ("), "{stdout}");
     assert!(stdout.contains("error[verify-fail]: output differs from the expected output\n --> content/02-mismatch.md:3:1"), "{stdout}");
     assert!(stdout.contains("    -2\n    +two\n"), "{stdout}");
-    assert_eq!(
-        stdout.lines().last().unwrap(),
-        "12 passed, 3 failed, 4 skipped, 1 timed out, 1 blocked, 1 leaked"
-    );
+    assert_eq!(stdout.lines().last().unwrap(), "12 passed, 3 failed, 4 skipped, 1 timed out, 1 blocked, 1 leaked");
 
     // JUnit: a suite per file, a case per block, failures for fail/timeout.
     let xml = std::fs::read_to_string(&junit).unwrap();
@@ -153,17 +150,29 @@ fn github_report_and_json_file() {
     let Some(_engine) = docker("github_report_and_json_file") else { return };
     let book = fixture("outcomes");
     let json_path = book.path().join("out/report.json");
-    let out = cookbook_cmd(&["verify", "--root", &path_str(book.path()), "02-mismatch.md", "exit", "04-exit-one.md", "--json", &path_str(&json_path)])
-        .env("GITHUB_ACTIONS", "true")
-        .output()
-        .unwrap();
+    let out = cookbook_cmd(&[
+        "verify",
+        "--root",
+        &path_str(book.path()),
+        "02-mismatch.md",
+        "exit",
+        "04-exit-one.md",
+        "--json",
+        &path_str(&json_path),
+    ])
+    .env("GITHUB_ACTIONS", "true")
+    .output()
+    .unwrap();
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains("::error file=content/02-mismatch.md,line=3,title=verify fail::output differs from the expected output%0A--- expected%0A+++ actual%0A"),
         "{stdout}"
     );
-    assert!(stdout.contains("::error file=content/03-wrong-exit.md,line=3,title=verify fail::expected exit status 0, got exit status 3"), "{stdout}");
+    assert!(
+        stdout.contains("::error file=content/03-wrong-exit.md,line=3,title=verify fail::expected exit status 0, got exit status 3"),
+        "{stdout}"
+    );
     assert!(stdout.contains("::notice title=cookbook verify::1 passed, 2 failed, 0 skipped\n"), "{stdout}");
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     let files: Vec<&str> = json["pages"].as_array().unwrap().iter().map(|p| p["file"].as_str().unwrap()).collect();
@@ -208,10 +217,11 @@ fn harness_builds_busybox_image_without_a_registry() {
     let _lock = docker_lock();
     let Some(engine) = docker("harness_builds_busybox_image_without_a_registry") else { return };
     let tag = format!("cookbook-test-busybox:{}", std::process::id());
-    engine
-        .import_rootfs(busybox_rootfs().expect("rootfs"), &tag, &["CMD [\"/bin/sh\"]", "ENV PATH=/bin"])
-        .expect("import");
-    let out = Command::new("docker").args(["run", "--rm", &tag, "sh", "-c", "ls /bin/ls >/dev/null && cat /etc/passwd | head -1"]).output().unwrap();
+    engine.import_rootfs(busybox_rootfs().expect("rootfs"), &tag, &["CMD [\"/bin/sh\"]", "ENV PATH=/bin"]).expect("import");
+    let out = Command::new("docker")
+        .args(["run", "--rm", &tag, "sh", "-c", "ls /bin/ls >/dev/null && cat /etc/passwd | head -1"])
+        .output()
+        .unwrap();
     let _ = Command::new("docker").args(["rmi", &tag]).output();
     assert_eq!(text(&out.stdout), "root:x:0:0:root:/root:/bin/sh\n", "{}", text(&out.stderr));
 }

@@ -11,8 +11,7 @@ use common::*;
 
 fn book(pages: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let toml =
-        "[book]\ntitle = \"Robust\"\n\n[verify]\njobs = 1\ntimeout = \"60s\"\nrequire = []\n";
+    let toml = "[book]\ntitle = \"Robust\"\n\n[verify]\njobs = 1\ntimeout = \"60s\"\nrequire = []\n";
     std::fs::write(dir.path().join("book.toml"), toml).unwrap();
     std::fs::create_dir_all(dir.path().join("content")).unwrap();
     for (name, text) in pages {
@@ -22,12 +21,7 @@ fn book(pages: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn spawn(args: &[&str], marks: &std::path::Path) -> Child {
-    cookbook_cmd(args)
-        .env("COOKBOOK_TEST_DIR", marks)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn cookbook")
+    cookbook_cmd(args).env("COOKBOOK_TEST_DIR", marks).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn cookbook")
 }
 
 fn signal(child: &Child, sig: i32) {
@@ -57,47 +51,22 @@ fn no_panic(stderr: &str) {
 
 #[test]
 fn huge_durations_are_diagnostics_not_panics() {
-    let dir = book(&[(
-        "a.md",
-        "# A\n\n```bash verify timeout=99999999999999999999h\ntrue\n```\n",
-    )]);
+    let dir = book(&[("a.md", "# A\n\n```bash verify timeout=99999999999999999999h\ntrue\n```\n")]);
     let root = path_str(dir.path());
-    for cmd in [
-        &["verify", "--root", &root][..],
-        &["check", "--root", &root],
-    ] {
+    for cmd in [&["verify", "--root", &root][..], &["check", "--root", &root]] {
         let out = cookbook(cmd);
         let stderr = text(&out.stderr);
         no_panic(&stderr);
-        assert_eq!(
-            out.status.code(),
-            Some(if cmd[0] == "verify" { 2 } else { 1 }),
-            "{cmd:?}: {stderr}"
-        );
-        assert!(
-            stderr.contains("invalid timeout `99999999999999999999h`"),
-            "{cmd:?}: {stderr}"
-        );
+        assert_eq!(out.status.code(), Some(if cmd[0] == "verify" { 2 } else { 1 }), "{cmd:?}: {stderr}");
+        assert!(stderr.contains("invalid timeout `99999999999999999999h`"), "{cmd:?}: {stderr}");
     }
     let ok = book(&[("a.md", "# A\n\n```bash verify\ntrue\n```\n")]);
     let root = path_str(ok.path());
-    let out = cookbook(&[
-        "verify",
-        "--root",
-        &root,
-        "--timeout",
-        "99999999999999999999h",
-    ]);
+    let out = cookbook(&["verify", "--root", &root, "--timeout", "99999999999999999999h"]);
     no_panic(&text(&out.stderr));
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     // Representable, but past what a clock can add: no deadline, not a panic.
-    let out = cookbook(&[
-        "verify",
-        "--root",
-        &root,
-        "--timeout",
-        "10000000000000000000s",
-    ]);
+    let out = cookbook(&["verify", "--root", &root, "--timeout", "10000000000000000000s"]);
     no_panic(&text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
@@ -106,32 +75,15 @@ fn huge_durations_are_diagnostics_not_panics() {
 fn a_huge_job_count_is_capped() {
     let dir = book(&[("a.md", "# A\n\n```bash verify\ntrue\n```\n")]);
     let marks = tempfile::tempdir().unwrap();
-    let mut child = spawn(
-        &[
-            "verify",
-            "--root",
-            &path_str(dir.path()),
-            "--jobs",
-            "18446744073709551615",
-        ],
-        marks.path(),
-    );
+    let mut child = spawn(&["verify", "--root", &path_str(dir.path()), "--jobs", "18446744073709551615"], marks.path());
     let status = wait_or_kill(&mut child, 20);
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        status.and_then(|s| s.code()),
-        Some(0),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "{}", text(&out.stderr));
 }
 
 #[test]
 fn a_closed_stdout_stops_printing_not_the_run() {
-    let dir = book(&[
-        ("a.md", "# A\n\n```bash verify\ntrue\n```\n"),
-        ("b.md", "# B\n\n```bash verify\ntrue\n```\n"),
-    ]);
+    let dir = book(&[("a.md", "# A\n\n```bash verify\ntrue\n```\n"), ("b.md", "# B\n\n```bash verify\ntrue\n```\n")]);
     let marks = tempfile::tempdir().unwrap();
     let mut child = spawn(&["verify", "--root", &path_str(dir.path())], marks.path());
     drop(child.stdout.take());
@@ -140,10 +92,7 @@ fn a_closed_stdout_stops_printing_not_the_run() {
     let stderr = text(&out.stderr);
     no_panic(&stderr);
     assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(
-        dir.path().join(".cookbook/verify.json").exists(),
-        "the report is written"
-    );
+    assert!(dir.path().join(".cookbook/verify.json").exists(), "the report is written");
 }
 
 #[test]
@@ -154,21 +103,12 @@ fn sigterm_exits_143_after_cleanup() {
     )]);
     let marks = tempfile::tempdir().unwrap();
     let mut child = spawn(&["verify", "--root", &path_str(dir.path())], marks.path());
-    support::eventually("the block to start", std::time::Duration::from_secs(30), || {
-        marks.path().join("started").exists().then_some(())
-    });
+    support::eventually("the block to start", std::time::Duration::from_secs(30), || marks.path().join("started").exists().then_some(()));
     signal(&child, libc::SIGTERM);
-    let status = support::eventually("verify to exit after SIGTERM", std::time::Duration::from_secs(30), || {
-        child.try_wait().expect("wait")
-    });
+    let status =
+        support::eventually("verify to exit after SIGTERM", std::time::Duration::from_secs(30), || child.try_wait().expect("wait"));
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        status.code(),
-        Some(143),
-        "{}\n{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    assert_eq!(status.code(), Some(143), "{}\n{}", text(&out.stdout), text(&out.stderr));
     assert!(marks.path().join("cleaned").exists(), "cleanup ran");
 }
 
@@ -182,23 +122,14 @@ fn a_second_ctrl_c_during_a_hanging_cleanup_exits_at_once() {
     let marks = tempfile::tempdir().unwrap();
     let mut child = spawn(&["verify", "--root", &path_str(dir.path())], marks.path());
     let run_prefix = format!("{:x}-", child.id());
-    support::eventually("the block to start", std::time::Duration::from_secs(30), || {
-        marks.path().join("started").exists().then_some(())
-    });
+    support::eventually("the block to start", std::time::Duration::from_secs(30), || marks.path().join("started").exists().then_some(()));
     signal(&child, libc::SIGINT);
     support::eventually("the cleanup to hang", std::time::Duration::from_secs(30), || {
-        processes_of_run(&run_prefix)
-            .iter()
-            .any(|p| p.starts_with("sleep 297"))
-            .then_some(())
+        processes_of_run(&run_prefix).iter().any(|p| p.starts_with("sleep 297")).then_some(())
     });
     signal(&child, libc::SIGINT);
     let status = wait_or_kill(&mut child, 10);
-    assert_eq!(
-        status.and_then(|s| s.code()),
-        Some(130),
-        "a second Ctrl-C did not stop it within 10s"
-    );
+    assert_eq!(status.and_then(|s| s.code()), Some(130), "a second Ctrl-C did not stop it within 10s");
     support::eventually("the cleanup's processes to be killed", std::time::Duration::from_secs(10), || {
         processes_of_run(&run_prefix).is_empty().then_some(())
     });
@@ -215,20 +146,11 @@ fn cleanup_runs_only_for_pages_that_started() {
         ),
     ]);
     let marks = tempfile::tempdir().unwrap();
-    let child = spawn(
-        &["verify", "--root", &path_str(dir.path()), "--fail-fast"],
-        marks.path(),
-    );
+    let child = spawn(&["verify", "--root", &path_str(dir.path()), "--fail-fast"], marks.path());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(
-        !marks.path().join("b-cleanup").exists(),
-        "b never started (--fail-fast), so nothing to clean up"
-    );
-    assert!(
-        !marks.path().join("c-cleanup").exists(),
-        "c is skipped, so nothing to clean up"
-    );
+    assert!(!marks.path().join("b-cleanup").exists(), "b never started (--fail-fast), so nothing to clean up");
+    assert!(!marks.path().join("c-cleanup").exists(), "c is skipped, so nothing to clean up");
 }
 
 #[test]
@@ -245,37 +167,16 @@ fn reports_are_safe_to_show() {
     let out = cookbook(&["verify", "--root", &root, "--report", "github"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(
-        !stdout.contains('\u{1b}'),
-        "a terminal escape reached the report:\n{stdout}"
-    );
+    assert!(!stdout.contains('\u{1b}'), "a terminal escape reached the report:\n{stdout}");
     assert!(stdout.contains("a\\x1b[2Jb"), "{stdout}");
-    let stop = stdout
-        .lines()
-        .position(|l| l.starts_with("::stop-commands::"))
-        .expect("commands stopped");
-    let token = stdout
-        .lines()
-        .nth(stop)
-        .unwrap()
-        .trim_start_matches("::stop-commands::")
-        .to_string();
-    let resume = stdout
-        .lines()
-        .position(|l| l == format!("::{token}::"))
-        .expect("commands resumed");
+    let stop = stdout.lines().position(|l| l.starts_with("::stop-commands::")).expect("commands stopped");
+    let token = stdout.lines().nth(stop).unwrap().trim_start_matches("::stop-commands::").to_string();
+    let resume = stdout.lines().position(|l| l == format!("::{token}::")).expect("commands resumed");
     for (i, line) in stdout.lines().enumerate() {
         if line.starts_with("::add-mask::") || line.starts_with("::error::") {
-            assert!(
-                stop < i && i < resume,
-                "line {i} is a live workflow command:\n{stdout}"
-            );
+            assert!(stop < i && i < resume, "line {i} is a live workflow command:\n{stdout}");
         }
     }
     let out = cookbook(&["verify", "--root", &root]);
-    assert!(
-        !text(&out.stdout).contains('\u{1b}'),
-        "{}",
-        text(&out.stdout)
-    );
+    assert!(!text(&out.stdout).contains('\u{1b}'), "{}", text(&out.stdout));
 }

@@ -16,8 +16,7 @@ const PAGE: &str = "# Start\n\n```bash verify\nexport CONTAINER=cookbook-test-se
 #[test]
 fn selecting_a_block_runs_its_page_setup_first_and_cleanup_after() {
     let _lock = docker_lock();
-    let Some(_engine) = docker("selecting_a_block_runs_its_page_setup_first_and_cleanup_after")
-    else {
+    let Some(_engine) = docker("selecting_a_block_runs_its_page_setup_first_and_cleanup_after") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -28,40 +27,13 @@ fn selecting_a_block_runs_its_page_setup_first_and_cleanup_after() {
     for filter in ["Inspect", "content/setup.md:12"] {
         let out = cookbook(&["verify", "--root", &root, filter]);
         let stdout = text(&out.stdout);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{filter}: {stdout}{}",
-            text(&out.stderr)
-        );
-        assert!(
-            stdout.contains("PASS    content/setup.md:3 Start [setup]"),
-            "{filter}: {stdout}"
-        );
-        assert!(
-            stdout.contains("PASS    content/setup.md:10 Inspect ("),
-            "{filter}: {stdout}"
-        );
-        assert!(
-            stdout.contains("PASS    content/setup.md:24 Later ("),
-            "the cleanup block ran after: {stdout}"
-        );
-        assert!(
-            !stdout.contains("content/setup.md:20"),
-            "a later block is not setup: {stdout}"
-        );
-        assert_eq!(
-            stdout.lines().last(),
-            Some("3 passed, 0 failed, 0 skipped"),
-            "{stdout}"
-        );
+        assert_eq!(out.status.code(), Some(0), "{filter}: {stdout}{}", text(&out.stderr));
+        assert!(stdout.contains("PASS    content/setup.md:3 Start [setup]"), "{filter}: {stdout}");
+        assert!(stdout.contains("PASS    content/setup.md:10 Inspect ("), "{filter}: {stdout}");
+        assert!(stdout.contains("PASS    content/setup.md:24 Later ("), "the cleanup block ran after: {stdout}");
+        assert!(!stdout.contains("content/setup.md:20"), "a later block is not setup: {stdout}");
+        assert_eq!(stdout.lines().last(), Some("3 passed, 0 failed, 0 skipped"), "{stdout}");
     }
-    let left = Command::new("docker")
-        .args(["ps", "-aq", "--filter", "name=cookbook-test-setup-"])
-        .output()
-        .unwrap();
-    assert!(
-        text(&left.stdout).trim().is_empty(),
-        "the cleanup block removed the container"
-    );
+    let left = Command::new("docker").args(["ps", "-aq", "--filter", "name=cookbook-test-setup-"]).output().unwrap();
+    assert!(text(&left.stdout).trim().is_empty(), "the cleanup block removed the container");
 }

@@ -15,11 +15,8 @@ use common::*;
 /// A book in a temporary folder: `book.toml` plus `content/<name>` for each page.
 fn book(pages: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("book.toml"),
-        "[book]\ntitle = \"trace\"\n[verify]\njobs = 2\ntimeout = \"60s\"\nrequire = []\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"trace\"\n[verify]\njobs = 2\ntimeout = \"60s\"\nrequire = []\n")
+        .unwrap();
     std::fs::create_dir_all(dir.path().join("content")).unwrap();
     for (name, text) in pages {
         std::fs::write(dir.path().join("content").join(name), text).unwrap();
@@ -31,10 +28,7 @@ fn book(pages: &[(&str, &str)]) -> tempfile::TempDir {
 fn page(scripts: &[&str]) -> String {
     let mut s = String::from("# Page\n\n");
     for script in scripts {
-        assert!(
-            !script.contains('\n'),
-            "one line per block keeps line numbers predictable"
-        );
+        assert!(!script.contains('\n'), "one line per block keeps line numbers predictable");
         s.push_str(&format!("```bash verify\n{script}\n```\n\n"));
     }
     s
@@ -57,40 +51,22 @@ impl Run {
             .expect("blocks")
             .iter()
             .map(|b| {
-                let leaked = b["leaked"]
-                    .as_array()
-                    .map(|l| l.iter().map(|x| x.as_str().unwrap().to_string()).collect())
-                    .unwrap_or_default();
+                let leaked =
+                    b["leaked"].as_array().map(|l| l.iter().map(|x| x.as_str().unwrap().to_string()).collect()).unwrap_or_default();
                 (
                     format!("{}:{}", b["file"].as_str().unwrap(), b["line"]),
-                    (
-                        b["outcome"].as_str().unwrap().to_string(),
-                        b["reason"].as_str().unwrap().to_string(),
-                        leaked,
-                    ),
+                    (b["outcome"].as_str().unwrap().to_string(), b["reason"].as_str().unwrap().to_string(), leaked),
                 )
             })
             .collect()
     }
 
     fn outcome(&self, pos: &str) -> String {
-        self.blocks()
-            .get(pos)
-            .unwrap_or_else(|| panic!("no block {pos}: {}", self.stdout))
-            .0
-            .clone()
+        self.blocks().get(pos).unwrap_or_else(|| panic!("no block {pos}: {}", self.stdout)).0.clone()
     }
 
     fn notes(&self) -> String {
-        self.json["notes"]
-            .as_array()
-            .map(|n| {
-                n.iter()
-                    .map(|x| x.as_str().unwrap_or(""))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_default()
+        self.json["notes"].as_array().map(|n| n.iter().map(|x| x.as_str().unwrap_or("")).collect::<Vec<_>>().join("\n")).unwrap_or_default()
     }
 
     fn context(&self) -> String {
@@ -102,36 +78,19 @@ fn verify(book: &tempfile::TempDir, extra: &[&str]) -> Run {
     let root = path_str(book.path());
     let mut args = vec!["verify", "--root", &root];
     args.extend(extra);
-    let child = cookbook_cmd(&args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = cookbook_cmd(&args).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
     let run_prefix = format!("{:x}-", child.id());
     let out = child.wait_with_output().unwrap();
     let json = std::fs::read_to_string(book.path().join(".cookbook/verify.json"))
         .ok()
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or(serde_json::Value::Null);
-    Run {
-        stdout: text(&out.stdout),
-        stderr: text(&out.stderr),
-        out,
-        json,
-        run_prefix,
-    }
+    Run { stdout: text(&out.stdout), stderr: text(&out.stderr), out, json, run_prefix }
 }
 
 fn docker_out(args: &[&str]) -> Vec<String> {
-    let out = Command::new("docker")
-        .args(args)
-        .output()
-        .expect("docker CLI");
-    text(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .filter(|l| !l.is_empty())
-        .collect()
+    let out = Command::new("docker").args(args).output().expect("docker CLI");
+    text(&out.stdout).lines().map(str::to_string).filter(|l| !l.is_empty()).collect()
 }
 
 /// A name unique to this test process and case.
@@ -142,32 +101,16 @@ fn unique(case: &str) -> String {
 /// Everything labelled by a run whose ID starts with `run_prefix`.
 fn labelled_by(run_prefix: &str) -> Vec<String> {
     let mut found = Vec::new();
-    for kind in [
-        &["ps", "-a"][..],
-        &["network", "ls"],
-        &["volume", "ls"],
-        &["images"],
-    ] {
+    for kind in [&["ps", "-a"][..], &["network", "ls"], &["volume", "ls"], &["images"]] {
         let mut args = kind.to_vec();
-        args.extend([
-            "--filter",
-            "label=io.cookbook.verify.page",
-            "--format",
-            "{{.Label \"io.cookbook.verify.page\"}}",
-        ]);
+        args.extend(["--filter", "label=io.cookbook.verify.page", "--format", "{{.Label \"io.cookbook.verify.page\"}}"]);
         if kind == ["images"] {
             args.truncate(args.len() - 2);
             args.extend(["--format", "{{.ID}}"]);
         }
         for l in docker_out(&args) {
             if kind == ["images"] {
-                let page = docker_out(&[
-                    "image",
-                    "inspect",
-                    "-f",
-                    "{{index .Config.Labels \"io.cookbook.verify.page\"}}",
-                    &l,
-                ]);
+                let page = docker_out(&["image", "inspect", "-f", "{{index .Config.Labels \"io.cookbook.verify.page\"}}", &l]);
                 if page.iter().any(|p| p.starts_with(run_prefix)) {
                     found.push(format!("image {l}"));
                 }
@@ -186,61 +129,21 @@ fn a_leak_is_charged_to_the_block_that_made_it() {
         return;
     };
     let name = unique("blame");
-    let b = book(&[(
-        "blame.md",
-        &page(&[
-            "echo first",
-            &format!("docker run -d --name {name} {IMAGE} sleep 1000 >/dev/null"),
-            "echo third",
-        ]),
-    )]);
+    let b =
+        book(&[("blame.md", &page(&["echo first", &format!("docker run -d --name {name} {IMAGE} sleep 1000 >/dev/null"), "echo third"]))]);
     let run = verify(&b, &[]);
     let blocks = run.blocks();
-    assert_eq!(
-        run.outcome("content/blame.md:3"),
-        "pass",
-        "{}",
-        run.context()
-    );
-    assert_eq!(
-        run.outcome("content/blame.md:7"),
-        "leaked",
-        "{}",
-        run.context()
-    );
-    assert_eq!(
-        run.outcome("content/blame.md:11"),
-        "pass",
-        "{}",
-        run.context()
-    );
-    assert!(
-        blocks["content/blame.md:7"]
-            .2
-            .iter()
-            .any(|l| l.contains(&name)),
-        "{blocks:?}"
-    );
-    assert_eq!(
-        docker_out(&["ps", "-aq", "--filter", &format!("name=^{name}$")]),
-        Vec::<String>::new()
-    );
+    assert_eq!(run.outcome("content/blame.md:3"), "pass", "{}", run.context());
+    assert_eq!(run.outcome("content/blame.md:7"), "leaked", "{}", run.context());
+    assert_eq!(run.outcome("content/blame.md:11"), "pass", "{}", run.context());
+    assert!(blocks["content/blame.md:7"].2.iter().any(|l| l.contains(&name)), "{blocks:?}");
+    assert_eq!(docker_out(&["ps", "-aq", "--filter", &format!("name=^{name}$")]), Vec::<String>::new());
 }
 
 /// Asserts nothing of the run survived: no labelled resource, no process.
 fn assert_no_trace(run: &Run) {
-    assert_eq!(
-        labelled_by(&run.run_prefix),
-        Vec::<String>::new(),
-        "left behind\n{}",
-        run.context()
-    );
-    assert_eq!(
-        processes_of_run(&run.run_prefix),
-        Vec::<String>::new(),
-        "processes outlived the run\n{}",
-        run.context()
-    );
+    assert_eq!(labelled_by(&run.run_prefix), Vec::<String>::new(), "left behind\n{}", run.context());
+    assert_eq!(processes_of_run(&run.run_prefix), Vec::<String>::new(), "processes outlived the run\n{}", run.context());
 }
 
 #[test]
@@ -250,32 +153,11 @@ fn implicit_named_volume_is_removed_and_charged() {
         return;
     };
     let vol = unique("implicit");
-    let b = book(&[(
-        "vol.md",
-        &page(&[
-            "echo setup",
-            &format!("docker run --rm -v {vol}:/data {IMAGE} touch /data/x"),
-        ]),
-    )]);
+    let b = book(&[("vol.md", &page(&["echo setup", &format!("docker run --rm -v {vol}:/data {IMAGE} touch /data/x")]))]);
     let run = verify(&b, &[]);
-    assert_eq!(
-        run.outcome("content/vol.md:7"),
-        "leaked",
-        "{}",
-        run.context()
-    );
-    assert!(
-        run.blocks()["content/vol.md:7"]
-            .2
-            .iter()
-            .any(|l| l.contains(&format!("volume {vol}"))),
-        "{}",
-        run.context()
-    );
-    assert_eq!(
-        docker_out(&["volume", "ls", "-q", "--filter", &format!("name=^{vol}$")]),
-        Vec::<String>::new()
-    );
+    assert_eq!(run.outcome("content/vol.md:7"), "leaked", "{}", run.context());
+    assert!(run.blocks()["content/vol.md:7"].2.iter().any(|l| l.contains(&format!("volume {vol}"))), "{}", run.context());
+    assert_eq!(docker_out(&["volume", "ls", "-q", "--filter", &format!("name=^{vol}$")]), Vec::<String>::new());
     assert_no_trace(&run);
 }
 
@@ -286,57 +168,29 @@ fn compose_project_network_and_volumes_are_removed() {
         return;
     };
     // This machine has docker-compose v1 and no `docker compose` plugin.
-    if Command::new("docker-compose")
-        .arg("version")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var("COOKBOOK_REQUIRE_DOCKER").as_deref() != Ok("1"),
-            "docker-compose is required"
-        );
+    if Command::new("docker-compose").arg("version").output().is_err() {
+        assert!(std::env::var("COOKBOOK_REQUIRE_DOCKER").as_deref() != Ok("1"), "docker-compose is required");
         eprintln!("skipping compose_project_network_and_volumes_are_removed: no docker-compose");
         return;
     }
     let project = unique("compose").replace('-', "");
-    let yml = format!("services:\\n  app:\\n    image: {IMAGE}\\n    command: sleep 600\\n    volumes: [data:/data]\\nvolumes:\\n  data: {{}}\\n");
+    let yml = format!(
+        "services:\\n  app:\\n    image: {IMAGE}\\n    command: sleep 600\\n    volumes: [data:/data]\\nvolumes:\\n  data: {{}}\\n"
+    );
     let b = book(&[(
         "compose.md",
-        &page(&[
-            &format!("printf '{yml}' > docker-compose.yml"),
-            &format!("docker-compose -p {project} up -d 2>/dev/null"),
-        ]),
+        &page(&[&format!("printf '{yml}' > docker-compose.yml"), &format!("docker-compose -p {project} up -d 2>/dev/null")]),
     )]);
     let run = verify(&b, &[]);
-    assert_eq!(
-        run.outcome("content/compose.md:7"),
-        "leaked",
-        "{}",
-        run.context()
-    );
+    assert_eq!(run.outcome("content/compose.md:7"), "leaked", "{}", run.context());
     let leaked = run.blocks()["content/compose.md:7"].2.join(", ");
-    assert!(
-        leaked.contains(&format!("network {project}_default")),
-        "{leaked}\n{}",
-        run.context()
-    );
-    assert!(
-        leaked.contains(&format!("volume {project}_data")),
-        "{leaked}"
-    );
+    assert!(leaked.contains(&format!("network {project}_default")), "{leaked}\n{}", run.context());
+    assert!(leaked.contains(&format!("volume {project}_data")), "{leaked}");
     let filter = format!("label=com.docker.compose.project={project}");
-    for kind in [
-        &["ps", "-aq"][..],
-        &["network", "ls", "-q"],
-        &["volume", "ls", "-q"],
-    ] {
+    for kind in [&["ps", "-aq"][..], &["network", "ls", "-q"], &["volume", "ls", "-q"]] {
         let mut args = kind.to_vec();
         args.extend(["--filter", &filter]);
-        assert_eq!(
-            docker_out(&args),
-            Vec::<String>::new(),
-            "left: docker {args:?}"
-        );
+        assert_eq!(docker_out(&args), Vec::<String>::new(), "left: docker {args:?}");
     }
 }
 
@@ -353,39 +207,22 @@ fn images_a_page_makes_are_removed_as_routine() {
         format!("c=$(docker create {IMAGE} true) && docker commit $c {repo}:committed >/dev/null && docker rm $c >/dev/null"),
         format!("docker save {repo}:committed -o c.tar && docker rmi {repo}:committed >/dev/null && docker load -i c.tar >/dev/null"),
         format!("tar cf empty.tar --files-from /dev/null && docker import empty.tar {repo}:imported >/dev/null"),
-        "printf 'FROM busybox:latest\\nRUN echo untagged > /u\\n' > Dockerfile.2 && docker build -q -f Dockerfile.2 . >/dev/null".to_string(),
+        "printf 'FROM busybox:latest\\nRUN echo untagged > /u\\n' > Dockerfile.2 && docker build -q -f Dockerfile.2 . >/dev/null"
+            .to_string(),
     ];
     let scripts: Vec<&str> = scripts.iter().map(String::as_str).collect();
     let b = book(&[("img.md", &page(&scripts))]);
     let run = verify(&b, &[]);
     for line in [3, 7, 11, 15, 19, 23] {
-        assert_eq!(
-            run.outcome(&format!("content/img.md:{line}")),
-            "pass",
-            "images are routine, not a leak\n{}",
-            run.context()
-        );
+        assert_eq!(run.outcome(&format!("content/img.md:{line}")), "pass", "images are routine, not a leak\n{}", run.context());
     }
     for tag in ["built", "tagged", "committed", "imported"] {
-        assert!(
-            run.notes().contains(&format!("{repo}:{tag}")),
-            "not reported as cleaned: {tag}\n{}",
-            run.notes()
-        );
+        assert!(run.notes().contains(&format!("{repo}:{tag}")), "not reported as cleaned: {tag}\n{}", run.notes());
     }
-    assert_eq!(
-        docker_out(&["images", "-q", &repo]),
-        Vec::<String>::new(),
-        "{}",
-        run.context()
-    );
+    assert_eq!(docker_out(&["images", "-q", &repo]), Vec::<String>::new(), "{}", run.context());
     // The engine is shared: other images may appear meanwhile, so look for this run's own.
     assert_no_trace(&run);
-    assert_eq!(
-        docker_out(&["images", "-q", IMAGE]).len(),
-        1,
-        "the base image was removed"
-    );
+    assert_eq!(docker_out(&["images", "-q", IMAGE]).len(), 1, "the base image was removed");
 
     // --keep-images keeps them for faster reruns.
     let run = verify(&b, &["--keep-images"]);
@@ -394,21 +231,12 @@ fn images_a_page_makes_are_removed_as_routine() {
     let later = verify(&book(&[("ok.md", &page(&["true"]))]), &[]);
     let kept = docker_out(&["images", "--format", "{{.Repository}}:{{.Tag}}", &repo]);
     let labelled = labelled_by(&run.run_prefix);
-    let ids: Vec<String> = labelled
-        .iter()
-        .filter_map(|l| l.strip_prefix("image "))
-        .map(str::to_string)
-        .collect();
+    let ids: Vec<String> = labelled.iter().filter_map(|l| l.strip_prefix("image ")).map(str::to_string).collect();
     for img in kept.iter().chain(&ids) {
         let _ = Command::new("docker").args(["rmi", "-f", img]).output();
     }
     assert_eq!(kept.len(), 4, "{kept:?}");
-    assert_eq!(
-        ids.len(),
-        4,
-        "built, committed (loaded back), imported, untagged: {labelled:?}\n{}",
-        later.notes()
-    );
+    assert_eq!(ids.len(), 4, "built, committed (loaded back), imported, untagged: {labelled:?}\n{}", later.notes());
 }
 
 #[test]
@@ -427,24 +255,9 @@ fn anonymous_volume_after_rm_without_v_is_removed() {
     let run = verify(&b, &[]);
     let vol = std::fs::read_to_string(&file).unwrap().trim().to_string();
     assert_eq!(vol.len(), 64, "{vol:?}\n{}", run.context());
-    assert_eq!(
-        run.outcome("content/anon.md:3"),
-        "leaked",
-        "{}",
-        run.context()
-    );
-    assert!(
-        run.blocks()["content/anon.md:3"]
-            .2
-            .iter()
-            .any(|l| l.contains(&vol[..12])),
-        "{}",
-        run.context()
-    );
-    assert_eq!(
-        docker_out(&["volume", "ls", "-q", "--filter", &format!("name={vol}")]),
-        Vec::<String>::new()
-    );
+    assert_eq!(run.outcome("content/anon.md:3"), "leaked", "{}", run.context());
+    assert!(run.blocks()["content/anon.md:3"].2.iter().any(|l| l.contains(&vol[..12])), "{}", run.context());
+    assert_eq!(docker_out(&["volume", "ls", "-q", "--filter", &format!("name={vol}")]), Vec::<String>::new());
 }
 
 #[test]
@@ -469,14 +282,7 @@ fn escaped_processes_are_killed_and_reported() {
     for (line, name) in [(3, "sleep"), (7, "sleep"), (11, "ssh-agent")] {
         let pos = format!("content/escape.md:{line}");
         assert_eq!(blocks[&pos].0, "leaked", "{pos}\n{}", run.context());
-        assert!(
-            blocks[&pos]
-                .2
-                .iter()
-                .any(|l| l.starts_with(&format!("process {name} (pid "))),
-            "{pos}: {:?}",
-            blocks[&pos].2
-        );
+        assert!(blocks[&pos].2.iter().any(|l| l.starts_with(&format!("process {name} (pid "))), "{pos}: {:?}", blocks[&pos].2);
     }
     assert_eq!(blocks["content/escape.md:15"].0, "pass");
     assert_no_trace(&run);
@@ -497,12 +303,7 @@ fn an_escaped_process_cannot_start_containers_after_its_page() {
     let b = book(&[("late.md", &page(&[&script]))]);
     let run = verify(&b, &[]);
     std::fs::write(&go, "").unwrap();
-    assert_eq!(
-        run.outcome("content/late.md:3"),
-        "leaked",
-        "{}",
-        run.context()
-    );
+    assert_eq!(run.outcome("content/late.md:3"), "leaked", "{}", run.context());
     assert_no_trace(&run);
 }
 
@@ -520,12 +321,7 @@ fn a_label_in_the_docs_cannot_hide_a_container() {
     let run = verify(&b, &[]);
     let left = docker_out(&["ps", "-aq", "--filter", &format!("name=^{name}$")]);
     let _ = Command::new("docker").args(["rm", "-f", &name]).output();
-    assert_eq!(
-        run.outcome("content/hide.md:3"),
-        "leaked",
-        "{}",
-        run.context()
-    );
+    assert_eq!(run.outcome("content/hide.md:3"), "leaked", "{}", run.context());
     assert_eq!(left, Vec::<String>::new());
 }
 
@@ -543,9 +339,7 @@ fn what_could_not_be_removed_is_reported_as_not_removed() {
     let b = book(&[("busy.md", &page(&[&script]))]);
     let run = verify(&b, &[]);
     let _ = Command::new("docker").args(["rm", "-f", &holder]).output();
-    let _ = Command::new("docker")
-        .args(["network", "rm", &net])
-        .output();
+    let _ = Command::new("docker").args(["network", "rm", &net]).output();
     let (outcome, reason, _) = run.blocks()["content/busy.md:3"].clone();
     assert_eq!(outcome, "leaked", "{}", run.context());
     assert!(reason.contains(&format!("network {net}")), "{reason}");
@@ -576,7 +370,10 @@ fn start_and_kill(case: &str) -> String {
         "docker run -d --name {name} {IMAGE} sleep 600 >/dev/null && docker network create {name} >/dev/null && docker volume create {name} >/dev/null \
          && printf 'FROM {IMAGE}\\nRUN echo {case} > /x\\n' > Dockerfile && docker build -q . >/dev/null"
     );
-    let escape = format!("setsid sh -c 'touch left; exec sleep 3011' >/dev/null 2>&1 </dev/null & until [ -e left ]; do sleep 0.01; done; touch {}", path_str(&started));
+    let escape = format!(
+        "setsid sh -c 'touch left; exec sleep 3011' >/dev/null 2>&1 </dev/null & until [ -e left ]; do sleep 0.01; done; touch {}",
+        path_str(&started)
+    );
     let b = book(&[("killed.md", &page(&[&make, &escape, "sleep 3012"]))]);
     let mut child = cookbook_cmd(&["verify", "--root", &path_str(b.path())])
         .stdout(std::process::Stdio::null())
@@ -585,11 +382,7 @@ fn start_and_kill(case: &str) -> String {
         .unwrap();
     let run_prefix = format!("{:x}-", child.id());
     support::eventually("the run to reach its long block", std::time::Duration::from_secs(120), || {
-        (started.exists()
-            && processes_of_run(&run_prefix)
-                .iter()
-                .any(|p| p.starts_with("sleep 3012")))
-        .then_some(())
+        (started.exists() && processes_of_run(&run_prefix).iter().any(|p| p.starts_with("sleep 3012"))).then_some(())
     });
     child.kill().unwrap();
     child.wait().unwrap();
@@ -606,22 +399,14 @@ fn a_killed_run_is_cleaned_by_the_next_run_and_by_clean() {
     let dead = start_and_kill("killed-a");
     let left = labelled_by(&dead);
     assert_eq!(left.len(), 4, "container, network, volume, image: {left:?}");
-    assert_eq!(
-        processes_of_run(&dead).len(),
-        3,
-        "the block's shell, its sleep and the escaped sleep: {:?}",
-        processes_of_run(&dead)
-    );
+    assert_eq!(processes_of_run(&dead).len(), 3, "the block's shell, its sleep and the escaped sleep: {:?}", processes_of_run(&dead));
     assert_eq!(scratch_of(&dead).len(), 1);
     let next = verify(&book(&[("ok.md", &page(&["echo hi"]))]), &[]);
     assert_eq!(next.out.status.code(), Some(0), "{}", next.context());
     let notes = next.notes();
-    for what in [
-        format!("container {}", unique("killed-a")),
-        "process sleep".to_string(),
-        "scratch folder".to_string(),
-        "image ".to_string(),
-    ] {
+    for what in
+        [format!("container {}", unique("killed-a")), "process sleep".to_string(), "scratch folder".to_string(), "image ".to_string()]
+    {
         assert!(notes.contains(&what), "{what} not reported: {notes}");
     }
     assert_eq!(labelled_by(&dead), Vec::<String>::new());
@@ -633,10 +418,7 @@ fn a_killed_run_is_cleaned_by_the_next_run_and_by_clean() {
     let out = cookbook(&["verify", "--clean"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
-    assert!(
-        stdout.contains(&format!("removed container {}", unique("killed-b"))),
-        "{stdout}"
-    );
+    assert!(stdout.contains(&format!("removed container {}", unique("killed-b"))), "{stdout}");
     assert_eq!(labelled_by(&dead), Vec::<String>::new(), "{stdout}");
     assert_eq!(processes_of_run(&dead), Vec::<String>::new(), "{stdout}");
     assert_eq!(scratch_of(&dead), Vec::<String>::new(), "{stdout}");
@@ -678,28 +460,16 @@ fn parallel_runs_leave_each_other_alone() {
         (labelled_by(&live).len() == 2).then_some(())
     });
     // Run B, an ordinary run, and a --clean while A is alive.
-    let b = verify(
-        &book(&[("b.md", &page(&[&format!("docker run --rm {IMAGE} true")]))]),
-        &[],
-    );
+    let b = verify(&book(&[("b.md", &page(&[&format!("docker run --rm {IMAGE} true")]))]), &[]);
     assert_eq!(b.out.status.code(), Some(0), "{}", b.context());
     let clean = cookbook(&["verify", "--clean"]);
-    assert!(
-        !text(&clean.stdout).contains(&name),
-        "--clean touched a live run: {}",
-        text(&clean.stdout)
-    );
+    assert!(!text(&clean.stdout).contains(&name), "--clean touched a live run: {}", text(&clean.stdout));
     assert!(!b.notes().contains(&name), "{}", b.notes());
     assert_eq!(labelled_by(&live).len(), 2, "B took A's things");
     drop(release);
     let out = child.wait_with_output().unwrap();
     let stdout = text(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "A failed: {stdout}{}",
-        text(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "A failed: {stdout}{}", text(&out.stderr));
     assert!(!stdout.contains("LEAKED"), "{stdout}");
     assert_eq!(labelled_by(&live), Vec::<String>::new());
 }
@@ -717,11 +487,7 @@ impl Preexisting {
         let name = unique(case);
         let ok = |args: &[&str]| {
             let out = Command::new("docker").args(args).output().unwrap();
-            assert!(
-                out.status.success(),
-                "docker {args:?}: {}",
-                text(&out.stderr)
-            );
+            assert!(out.status.success(), "docker {args:?}: {}", text(&out.stderr));
             text(&out.stdout).trim().to_string()
         };
         let container = ok(&["create", "--name", &name, IMAGE, "true"]);
@@ -729,12 +495,7 @@ impl Preexisting {
         ok(&["volume", "create", &name]);
         ok(&["tag", IMAGE, &format!("{name}:tag")]);
         let base = ok(&["image", "inspect", "-f", "{{.Id}}", IMAGE]);
-        Preexisting {
-            name,
-            container,
-            network,
-            base,
-        }
+        Preexisting { name, container, network, base }
     }
 
     /// The page's first block: make same-named things, move the tag, add a tag.
@@ -761,19 +522,11 @@ impl Preexisting {
         let _ = Command::new("docker").args(["rm", "-f", n]).output();
         let _ = Command::new("docker").args(["network", "rm", n]).output();
         let _ = Command::new("docker").args(["volume", "rm", n]).output();
-        let _ = Command::new("docker")
-            .args(["rmi", &format!("{n}:tag"), &format!("{n}:tag2")])
-            .output();
-        assert_eq!(
-            container, self.container,
-            "{when}: the container from before"
-        );
+        let _ = Command::new("docker").args(["rmi", &format!("{n}:tag"), &format!("{n}:tag2")]).output();
+        assert_eq!(container, self.container, "{when}: the container from before");
         assert_eq!(network, self.network, "{when}: the network from before");
         assert_eq!(&volume, n, "{when}: the volume from before");
-        assert_eq!(
-            tag, self.base,
-            "{when}: the tag from before points at its image again"
-        );
+        assert_eq!(tag, self.base, "{when}: the tag from before points at its image again");
         assert_eq!(base, self.base, "{when}: the image from before");
         assert_eq!(tag2, "", "{when}: the page's own tag is removed");
     }
@@ -786,31 +539,16 @@ fn preexisting_things_stay_through_every_ending() {
         return;
     };
     // Ends that the run sees: a normal end and --fail-fast.
-    for (case, last, args) in [
-        ("pre-normal", "echo done", &[][..]),
-        ("pre-failfast", "false", &["--fail-fast", "--jobs", "1"][..]),
-    ] {
+    for (case, last, args) in [("pre-normal", "echo done", &[][..]), ("pre-failfast", "false", &["--fail-fast", "--jobs", "1"][..])] {
         let pre = Preexisting::make(case);
-        let b = book(&[
-            ("pre.md", &page(&[&pre.block(), last])),
-            ("more.md", &page(&["echo more"])),
-        ]);
+        let b = book(&[("pre.md", &page(&[&pre.block(), last])), ("more.md", &page(&["echo more"]))]);
         let run = verify(&b, args);
-        assert_eq!(
-            run.outcome("content/pre.md:3"),
-            "pass",
-            "{case}\n{}",
-            run.context()
-        );
+        assert_eq!(run.outcome("content/pre.md:3"), "pass", "{case}\n{}", run.context());
         assert_no_trace(&run);
         pre.check_and_remove(case);
     }
     // Signals: Ctrl-C, SIGTERM, and SIGKILL followed by `verify --clean`.
-    for (case, signal) in [
-        ("pre-int", libc::SIGINT),
-        ("pre-term", libc::SIGTERM),
-        ("pre-kill", libc::SIGKILL),
-    ] {
+    for (case, signal) in [("pre-int", libc::SIGINT), ("pre-term", libc::SIGTERM), ("pre-kill", libc::SIGKILL)] {
         let pre = Preexisting::make(case);
         let marks = tempfile::tempdir().unwrap();
         let started = marks.path().join("started");
@@ -823,11 +561,7 @@ fn preexisting_things_stay_through_every_ending() {
             .unwrap();
         let prefix = format!("{:x}-", child.id());
         support::eventually("the long block", std::time::Duration::from_secs(120), || {
-            (started.exists()
-                && processes_of_run(&prefix)
-                    .iter()
-                    .any(|p| p.starts_with("sleep 3014")))
-            .then_some(())
+            (started.exists() && processes_of_run(&prefix).iter().any(|p| p.starts_with("sleep 3014"))).then_some(())
         });
         // SAFETY: signalling our own child.
         unsafe {

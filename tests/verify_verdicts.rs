@@ -24,8 +24,7 @@ fn book(toml_extra: &str, pages: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// `file:line` → (outcome, reason, attempts) from the run's JSON report.
 fn verdicts(dir: &tempfile::TempDir) -> BTreeMap<String, (String, String, u64)> {
-    let text =
-        std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).expect("a JSON report");
+    let text = std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).expect("a JSON report");
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     json["blocks"]
         .as_array()
@@ -93,21 +92,8 @@ fn needs_are_inferred_from_commands_only() {
     );
     let (code, stdout, stderr) = verify(&dir, &["--list"]);
     assert_eq!(code, Some(0), "{stderr}");
-    let needs: Vec<&str> = stdout
-        .lines()
-        .filter(|l| l.starts_with("content/"))
-        .map(|l| l.split('\t').nth(1).unwrap())
-        .collect();
-    assert_eq!(
-        needs,
-        [
-            "needs=-",
-            "needs=docker,gpu",
-            "needs=gpu",
-            "needs=docker,gpu"
-        ],
-        "{stdout}"
-    );
+    let needs: Vec<&str> = stdout.lines().filter(|l| l.starts_with("content/")).map(|l| l.split('\t').nth(1).unwrap()).collect();
+    assert_eq!(needs, ["needs=-", "needs=docker,gpu", "needs=gpu", "needs=docker,gpu"], "{stdout}");
     // And the first block really runs (and passes) on a host without a GPU.
     let (code, stdout, stderr) = verify(&dir, &["a.md:3"]);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
@@ -126,17 +112,8 @@ fn pipelines_fail_when_any_command_fails() {
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     let v = verdicts(&dir);
     assert_eq!(v["content/a.md:3"].0, "fail", "{:?}", v["content/a.md:3"]);
-    assert_eq!(
-        v["content/a.md:8"].0, "skipped",
-        "the page stopped at its failure"
-    );
-    let dir = book(
-        "",
-        &[(
-            "a.md",
-            "# Opt out\n\n```bash verify\nset +o pipefail\nfalse | cat\n```\n",
-        )],
-    );
+    assert_eq!(v["content/a.md:8"].0, "skipped", "the page stopped at its failure");
+    let dir = book("", &[("a.md", "# Opt out\n\n```bash verify\nset +o pipefail\nfalse | cat\n```\n")]);
     assert_eq!(verify(&dir, &[]).0, Some(0));
 }
 
@@ -193,11 +170,7 @@ fn an_unclosed_fence_is_an_error_everywhere() {
         let out = cookbook(&[cmd, "--root", &path_str(dir.path())]);
         let stderr = text(&out.stderr);
         assert_ne!(out.status.code(), Some(0), "{cmd}: {stderr}");
-        assert!(
-            stderr.contains("error[fence]: code block is never closed")
-                && stderr.contains("--> content/a.md:3"),
-            "{cmd}: {stderr}"
-        );
+        assert!(stderr.contains("error[fence]: code block is never closed") && stderr.contains("--> content/a.md:3"), "{cmd}: {stderr}");
     }
 }
 
@@ -207,10 +180,7 @@ fn a_selection_that_matches_nothing_exits_2() {
     let dir = book("", &[("a.md", "# A\n\n```bash verify\ntrue\n```\n")]);
     let (code, _, stderr) = verify(&dir, &["no-such-page.md"]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("no verify block matches `no-such-page.md`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("no verify block matches `no-such-page.md`"), "{stderr}");
     let (code, _, stderr) = verify(&dir, &["a.md"]);
     assert_eq!(code, Some(0), "{stderr}");
 }
@@ -218,17 +188,11 @@ fn a_selection_that_matches_nothing_exits_2() {
 /// Case 8: a shell that cannot start stops the run before anything runs: exit 3.
 #[test]
 fn a_shell_that_cannot_start_exits_3() {
-    let dir = book(
-        "shell = \"bsh-no-such-shell\"\n",
-        &[("a.md", "# A\n\n```bash verify\ntrue\n```\n")],
-    );
+    let dir = book("shell = \"bsh-no-such-shell\"\n", &[("a.md", "# A\n\n```bash verify\ntrue\n```\n")]);
     let (code, stdout, stderr) = verify(&dir, &[]);
     assert_eq!(code, Some(3), "{stdout}\n{stderr}");
     assert!(stderr.contains("bsh-no-such-shell"), "{stderr}");
-    assert!(
-        !dir.path().join(".cookbook/verify.json").exists(),
-        "nothing ran"
-    );
+    assert!(!dir.path().join(".cookbook/verify.json").exists(), "nothing ran");
 }
 
 /// Case 9: stale end to end: an unknown flag, an unknown subcommand, a removed command.
@@ -241,18 +205,9 @@ fn stale_docs_are_judged_stale_end_to_end() {
     let dir = book(
         "",
         &[
-            (
-                "a.md",
-                "# Flag\n\n```bash verify\ndocker run --no-such-flag busybox:latest true\n```\n",
-            ),
-            (
-                "b.md",
-                "# Subcommand\n\n```bash verify\ndocker container frobnicate\n```\n",
-            ),
-            (
-                "c.md",
-                "# Removed\n\n```bash verify\ndocker deploy --compose-file stack.yml demo\n```\n",
-            ),
+            ("a.md", "# Flag\n\n```bash verify\ndocker run --no-such-flag busybox:latest true\n```\n"),
+            ("b.md", "# Subcommand\n\n```bash verify\ndocker container frobnicate\n```\n"),
+            ("c.md", "# Removed\n\n```bash verify\ndocker deploy --compose-file stack.yml demo\n```\n"),
         ],
     );
     let (code, stdout, stderr) = verify(&dir, &[]);
@@ -277,10 +232,8 @@ fn the_summary_says_what_was_proven() {
     let junit = dir.path().join("junit.xml");
     let (code, stdout, stderr) = verify(&dir, &["--junit", &path_str(&junit)]);
     assert_eq!(code, Some(1), "{stderr}");
-    let json: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).unwrap(),
-    )
-    .unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).unwrap()).unwrap();
     if json["host"]["gpu"]["available"] == true {
         eprintln!("skipping the_summary_says_what_was_proven: this host has a GPU");
         return;
@@ -291,10 +244,7 @@ fn the_summary_says_what_was_proven() {
     assert_eq!(json["proof"]["proven"], 2);
     assert_eq!(json["proof"]["why"]["needs gpu"], 1);
     let xml = std::fs::read_to_string(&junit).unwrap();
-    assert!(
-        xml.contains(&format!("name=\"cookbook verify: {line}\"")),
-        "{xml}"
-    );
+    assert!(xml.contains(&format!("name=\"cookbook verify: {line}\"")), "{xml}");
 }
 
 /// `--needs gpu` (the GPU job of CI): the GPU blocks with their page's setup and cleanup.
@@ -312,23 +262,12 @@ fn needs_selects_blocks_with_their_setup_and_cleanup() {
     );
     let (code, stdout, stderr) = verify(&dir, &["--needs", "gpu", "--list"]);
     assert_eq!(code, Some(0), "{stderr}");
-    let listed: Vec<&str> = stdout
-        .lines()
-        .filter(|l| l.starts_with("content/"))
-        .map(|l| l.split('\t').next().unwrap())
-        .collect();
-    assert_eq!(
-        listed,
-        ["content/a.md:3", "content/a.md:7", "content/a.md:15"],
-        "{stdout}"
-    );
+    let listed: Vec<&str> = stdout.lines().filter(|l| l.starts_with("content/")).map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(listed, ["content/a.md:3", "content/a.md:7", "content/a.md:15"], "{stdout}");
     let cpu_only = book("", &[("b.md", "# B\n\n```bash verify\necho cpu\n```\n")]);
     let (code, _, stderr) = verify(&cpu_only, &["--needs", "gpu"]);
     assert_eq!(code, Some(2), "{stderr}");
-    assert!(
-        stderr.contains("no verify block matches `--needs gpu`"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("no verify block matches `--needs gpu`"), "{stderr}");
 }
 
 /// Under `--require docker`, a block not proven for a reason no declared need explains
@@ -340,31 +279,16 @@ fn unexplained_blocked_fails_under_require_docker() {
         return;
     };
     let offline = "echo 'docker: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host.' >&2\nexit 125\n";
-    let declared = book(
-        "",
-        &[(
-            "a.md",
-            &format!("# A\n\n```bash verify needs=registry\n{offline}```\n"),
-        )],
-    );
+    let declared = book("", &[("a.md", &format!("# A\n\n```bash verify needs=registry\n{offline}```\n"))]);
     let (code, stdout, stderr) = verify(&declared, &["--require", "docker"]);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert_eq!(verdicts(&declared)["content/a.md:3"].0, "blocked");
-    let undeclared = book(
-        "",
-        &[("a.md", &format!("# A\n\n```bash verify\n{offline}```\n"))],
-    );
+    let undeclared = book("", &[("a.md", &format!("# A\n\n```bash verify\n{offline}```\n"))]);
     let (code, stdout, stderr) = verify(&undeclared, &["--require", "docker"]);
     assert_eq!(code, Some(1), "{stdout}\n{stderr}");
     let v = verdicts(&undeclared);
     assert_eq!(v["content/a.md:3"].0, "blocked");
-    assert!(
-        v["content/a.md:3"]
-            .1
-            .contains("does not declare `needs=registry`"),
-        "{:?}",
-        v["content/a.md:3"]
-    );
+    assert!(v["content/a.md:3"].1.contains("does not declare `needs=registry`"), "{:?}", v["content/a.md:3"]);
     // Without --require docker it is reported, not failed.
     assert_eq!(verify(&undeclared, &["--require", ""]).0, Some(0));
 }

@@ -14,22 +14,17 @@ use common::*;
 #[test]
 fn watch_reruns_a_saved_page_and_stops_on_ctrl_c() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
-        "[book]\ntitle = \"Watch\"\n\n[verify]\nrequire = []\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\ntitle = \"Watch\"\n\n[verify]\nrequire = []\n").unwrap();
     std::fs::create_dir_all(dir.path().join("content")).unwrap();
     let cleanup_mark = dir.path().join("cleaned");
     let page = |word: &str| {
-        format!("# Watched\n\n```bash verify\necho {word}\n```\n\n```text output\none\n```\n\n```bash verify cleanup\necho x >> '{}'\n```\n", cleanup_mark.display())
+        format!(
+            "# Watched\n\n```bash verify\necho {word}\n```\n\n```text output\none\n```\n\n```bash verify cleanup\necho x >> '{}'\n```\n",
+            cleanup_mark.display()
+        )
     };
     std::fs::write(dir.path().join("content/watched.md"), page("one")).unwrap();
-    std::fs::write(
-        dir.path().join("content/other.md"),
-        "# Other\n\n```bash verify\necho other\n```\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("content/other.md"), "# Other\n\n```bash verify\necho other\n```\n").unwrap();
     let mut child = cookbook_cmd(&["verify", "--watch", "--root", &path_str(dir.path())])
         .env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock")
         .stdout(Stdio::piped())
@@ -37,10 +32,7 @@ fn watch_reruns_a_saved_page_and_stops_on_ctrl_c() {
         .spawn()
         .unwrap();
     let seen = Arc::new(Mutex::new(String::new()));
-    for pipe in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
+    for pipe in [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())] {
         let seen = seen.clone();
         std::thread::spawn(move || {
             let mut pipe = pipe;
@@ -49,9 +41,7 @@ fn watch_reruns_a_saved_page_and_stops_on_ctrl_c() {
                 if n == 0 {
                     break;
                 }
-                seen.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+                seen.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
     }
@@ -59,35 +49,17 @@ fn watch_reruns_a_saved_page_and_stops_on_ctrl_c() {
     support::eventually("the first run and the watch", std::time::Duration::from_secs(30), || {
         text_now().contains("waiting for changes").then_some(())
     });
-    assert!(
-        text_now().contains("3 passed, 0 failed"),
-        "the first run covers the book: {}",
-        text_now()
-    );
+    assert!(text_now().contains("3 passed, 0 failed"), "the first run covers the book: {}", text_now());
     // A save that breaks the page: only that page runs again, and fails.
     std::fs::write(dir.path().join("content/watched.md"), page("two")).unwrap();
     support::eventually("the rerun of the saved page", std::time::Duration::from_secs(30), || {
-        text_now()
-            .contains("FAIL    content/watched.md:3")
-            .then_some(())
+        text_now().contains("FAIL    content/watched.md:3").then_some(())
     });
     support::eventually("the rerun's summary", std::time::Duration::from_secs(30), || {
         text_now().contains("1 passed, 1 failed").then_some(())
     });
-    assert_eq!(
-        text_now().matches("content/other.md:3").count(),
-        1,
-        "the page not saved is not run again: {}",
-        text_now()
-    );
-    assert_eq!(
-        std::fs::read_to_string(&cleanup_mark)
-            .unwrap()
-            .lines()
-            .count(),
-        2,
-        "cleanup ran in both runs"
-    );
+    assert_eq!(text_now().matches("content/other.md:3").count(), 1, "the page not saved is not run again: {}", text_now());
+    assert_eq!(std::fs::read_to_string(&cleanup_mark).unwrap().lines().count(), 2, "cleanup ran in both runs");
     support::eventually("waiting again", std::time::Duration::from_secs(30), || {
         (text_now().matches("waiting for changes").count() >= 2).then_some(())
     });

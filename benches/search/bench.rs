@@ -24,12 +24,9 @@ fn main() {
         }
         None => "shm size".to_string(),
     };
-    let sizes: Vec<usize> =
-        if args.is_empty() { vec![1_000, 10_000] } else { args.iter().map(|a| a.parse().unwrap()).collect() };
+    let sizes: Vec<usize> = if args.is_empty() { vec![1_000, 10_000] } else { args.iter().map(|a| a.parse().unwrap()).collect() };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    println!(
-        "pages  sections  files  index bytes  build s (cpu s)  query {query:?}: bytes (manifest + shards in n + docs in n)"
-    );
+    println!("pages  sections  files  index bytes  build s (cpu s)  query {query:?}: bytes (manifest + shards in n + docs in n)");
     for pages in sizes {
         let book_root = corpus::book(&root.join(format!("target/bench-corpus/{pages}")), pages);
         let book = cookbook::io::load::load_book(&book_root).expect("the corpus loads");
@@ -41,11 +38,7 @@ fn main() {
         let dir = root.join("target/search-bench").join(pages.to_string());
         write(&dir, &files);
         let fetched = measure(root, &dir, &query).unwrap_or_else(|e| format!("n/a ({e})"));
-        println!(
-            "{pages:>5}  {:>8}  {:>5}  {total:>11}  {secs:>7.2} ({cpu:>5.2})  {fetched}",
-            docs.len(),
-            files.len()
-        );
+        println!("{pages:>5}  {:>8}  {:>5}  {total:>11}  {secs:>7.2} ({cpu:>5.2})  {fetched}", docs.len(), files.len());
     }
 }
 
@@ -68,12 +61,8 @@ fn write(dir: &PathBuf, files: &[cookbook::core::output::Output]) {
 }
 
 fn measure(root: &Path, dir: &Path, query: &str) -> Result<String, String> {
-    let out = Command::new("node")
-        .arg(root.join("benches/search/measure.mjs"))
-        .arg(dir)
-        .arg(query)
-        .output()
-        .map_err(|e| format!("node: {e}"))?;
+    let out =
+        Command::new("node").arg(root.join("benches/search/measure.mjs")).arg(dir).arg(query).output().map_err(|e| format!("node: {e}"))?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }

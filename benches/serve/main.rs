@@ -21,19 +21,9 @@ use cookbook::io::server::ServerOptions;
 const EDITS: usize = 20;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1_000, 10_000]
-    } else {
-        sizes
-    };
-    println!(
-        "{:>7}  {:>9}  {:>22}  {:>22}  {:>22}",
-        "pages", "build", "write→reload p50/p95", "write→served p50/p95", "rebuild p50/p95"
-    );
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![1_000, 10_000] } else { sizes };
+    println!("{:>7}  {:>9}  {:>22}  {:>22}  {:>22}", "pages", "build", "write→reload p50/p95", "write→served p50/p95", "rebuild p50/p95");
     for pages in sizes {
         run(pages);
     }
@@ -45,13 +35,7 @@ fn run(pages: usize) {
     let paths: Vec<std::path::PathBuf> = (0..pages).map(|i| root.join(format!("src/recipe-{i}.md"))).collect();
     let originals: Vec<String> = paths.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
     let started = Instant::now();
-    let opts = LiveOptions {
-        server: ServerOptions {
-            port: 0,
-            ..ServerOptions::default()
-        },
-        ..LiveOptions::default()
-    };
+    let opts = LiveOptions { server: ServerOptions { port: 0, ..ServerOptions::default() }, ..LiveOptions::default() };
     let builds = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = builds.clone();
     let preview = live::start(builder(&root), &opts, move |e| {
@@ -84,10 +68,7 @@ fn run(pages: usize) {
         let reloaded = poll.join().unwrap();
         let page = http::get(addr, &url).unwrap();
         let served = Instant::now();
-        assert!(
-            page.text().contains(&format!("marker-{i}-{edit}")),
-            "{url} is not the new page"
-        );
+        assert!(page.text().contains(&format!("marker-{i}-{edit}")), "{url} is not the new page");
         to_reload.push(reloaded - wrote);
         to_served.push(served - wrote);
     }
@@ -103,18 +84,13 @@ fn run(pages: usize) {
 }
 
 fn page_url(root: &Path, md: &Path) -> String {
-    let rel = md
-        .strip_prefix(root.join("src"))
-        .unwrap()
-        .to_string_lossy()
-        .replace('\\', "/");
+    let rel = md.strip_prefix(root.join("src")).unwrap().to_string_lossy().replace('\\', "/");
     format!("/{}", rel.trim_end_matches(".md").to_string() + ".html")
 }
 
 fn p50_p95(samples: &mut [Duration]) -> String {
     samples.sort();
-    let at =
-        |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
+    let at = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
     format!("{:.1} / {:.1} ms", ms(at(0.50)), ms(at(0.95)))
 }
 

@@ -46,7 +46,8 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         Err(diags) => {
             report::print(&diags);
-            let kept = if out_dir.exists() { format!("{} was left as it was", out_dir.display()) } else { "nothing was written".to_string() };
+            let kept =
+                if out_dir.exists() { format!("{} was left as it was", out_dir.display()) } else { "nothing was written".to_string() };
             to_stderr!("error: build failed with {}; {kept}", report::counts(&diags));
             // No book, or a book.toml that does not parse: a usage error, as in every command.
             if diags.iter().any(|d| d.code == "config" || d.code == "load" && d.message.starts_with("no book at")) {

@@ -63,11 +63,8 @@ fn ignore_results(path: &Path) -> std::io::Result<()> {
 }
 
 fn default_title(dir: &Path) -> String {
-    let name = dir
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "cookbook".into());
+    let name =
+        dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| "cookbook".into());
     let mut c = name.replace(['-', '_'], " ");
     if let Some(f) = c.get(..1) {
         c = f.to_uppercase() + &c[1..];

@@ -28,14 +28,8 @@ pub fn run(args: &ServeArgs) -> i32 {
             return exit::USAGE;
         }
     };
-    let opts = LiveOptions {
-        server: ServerOptions {
-            bind: args.bind,
-            port: args.port,
-            ..ServerOptions::default()
-        },
-        ..LiveOptions::default()
-    };
+    let opts =
+        LiveOptions { server: ServerOptions { bind: args.bind, port: args.port, ..ServerOptions::default() }, ..LiveOptions::default() };
     let signals = match interrupt::install() {
         Ok(s) => s,
         Err(e) => {
@@ -47,9 +41,7 @@ pub fn run(args: &ServeArgs) -> i32 {
     let color = std::io::stderr().is_terminal();
     let shown_root = root.clone();
     let mut warned = Vec::new();
-    let preview = match live::start(builder, &opts, move |e| {
-        report(e, &shown_root, color, &mut warned)
-    }) {
+    let preview = match live::start(builder, &opts, move |e| report(e, &shown_root, color, &mut warned)) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: cannot serve on {}:{}: {e}", args.bind, args.port);
@@ -60,10 +52,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         eprintln!("note: port {port} is taken; trying the next one");
     }
     if !args.bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {}: anyone who can reach this machine can read the preview",
-            args.bind
-        );
+        eprintln!("warning: listening on {}: anyone who can reach this machine can read the preview", args.bind);
     }
     let url = preview.url();
     println!("Serving {} at {url}  (Ctrl-C to stop)", root.display());
@@ -84,9 +73,7 @@ pub fn run(args: &ServeArgs) -> i32 {
 fn quiet_tiny_http_panics() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let in_tiny_http = info
-            .location()
-            .is_some_and(|l| l.file().contains("tiny_http"));
+        let in_tiny_http = info.location().is_some_and(|l| l.file().contains("tiny_http"));
         if !in_tiny_http {
             previous(info);
         }
@@ -99,15 +86,9 @@ pub fn builder_for(root: &Path) -> Result<LiveBook, String> {
         return Err(format!("no folder at {}", root.display()));
     }
     if !root.join("book.toml").is_file() && !root.join("content").is_dir() {
-        return Err(format!(
-            "no book at {} (no book.toml, no content/); run `cookbook init` there, or pass --root",
-            root.display()
-        ));
+        return Err(format!("no book at {} (no book.toml, no content/); run `cookbook init` there, or pass --root", root.display()));
     }
-    Ok(LiveBook {
-        root: root.to_path_buf(),
-        session: BuildSession::new(root).defer_search(true).keep_caches(true),
-    })
+    Ok(LiveBook { root: root.to_path_buf(), session: BuildSession::new(root).defer_search(true).keep_caches(true) })
 }
 
 /// The build pipeline's session, seen as a [`SiteBuilder`].
@@ -130,10 +111,7 @@ impl SiteBuilder for LiveBook {
     }
 
     fn ignored_paths(&self) -> Vec<PathBuf> {
-        let out = self
-            .session
-            .book()
-            .map_or_else(|| "book".to_string(), |b| b.config.build.build_dir.clone());
+        let out = self.session.book().map_or_else(|| "book".to_string(), |b| b.config.build.build_dir.clone());
         vec![self.root.join(out), self.root.join(".cookbook")]
     }
 
@@ -149,11 +127,7 @@ impl SiteBuilder for LiveBook {
 /// Prints each build to stderr; warnings only when they differ from the last ones shown.
 fn report(event: &Event, root: &Path, color: bool, warned: &mut Vec<String>) {
     let shown = |changed: &[PathBuf]| -> String {
-        let names: Vec<String> = changed
-            .iter()
-            .take(3)
-            .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-            .collect();
+        let names: Vec<String> = changed.iter().take(3).map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string()).collect();
         match changed.len() {
             0 => String::new(),
             n if n > 3 => format!(" ({} and {} more)", names.join(", "), n - 3),
@@ -161,13 +135,7 @@ fn report(event: &Event, root: &Path, color: bool, warned: &mut Vec<String>) {
         }
     };
     match event {
-        Event::Built {
-            pages,
-            changed,
-            took,
-            warnings,
-            ..
-        } => {
+        Event::Built { pages, changed, took, warnings, .. } => {
             let now: Vec<String> = warnings.iter().map(|d| d.render(color)).collect();
             if now != *warned {
                 for w in &now {
@@ -175,26 +143,13 @@ fn report(event: &Event, root: &Path, color: bool, warned: &mut Vec<String>) {
                 }
                 *warned = now;
             }
-            eprintln!(
-                "built {pages} files in {} ms{}",
-                took.as_millis(),
-                shown(changed)
-            );
+            eprintln!("built {pages} files in {} ms{}", took.as_millis(), shown(changed));
         }
-        Event::Failed {
-            diagnostics,
-            changed,
-            took,
-            ..
-        } => {
+        Event::Failed { diagnostics, changed, took, .. } => {
             for d in diagnostics {
                 eprintln!("{}\n", d.render(color));
             }
-            eprintln!(
-                "build failed in {} ms{}; the browser shows the error until it is fixed",
-                took.as_millis(),
-                shown(changed)
-            );
+            eprintln!("build failed in {} ms{}; the browser shows the error until it is fixed", took.as_millis(), shown(changed));
         }
     }
 }

@@ -15,11 +15,11 @@ use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::verify::attrs::Need;
 use crate::core::verify::judge::Capabilities;
 use crate::core::verify::plan::{self, Filter, PagePlan, Partition};
-use crate::core::verify::select;
-use crate::core::wording::count;
 use crate::core::verify::report::{github, human, json, junit};
 use crate::core::verify::result::{rfc3339, BlockResult, RunReport};
+use crate::core::verify::select;
 use crate::core::verify::{judge::Outcome, update};
+use crate::core::wording::count;
 use crate::exit;
 use crate::io::docker::Engine;
 use crate::io::{atomic, leftovers, runner, shell};
@@ -258,7 +258,10 @@ fn parse_required(words: &[String]) -> anyhow::Result<BTreeSet<Need>> {
         .iter()
         .map(|w| w.trim())
         .filter(|w| !w.is_empty())
-        .map(|w| Need::parse(w).with_context(|| format!("unknown capability `{w}` (in --require or --needs): known are docker, gpu, registry, network")))
+        .map(|w| {
+            Need::parse(w)
+                .with_context(|| format!("unknown capability `{w}` (in --require or --needs): known are docker, gpu, registry, network"))
+        })
         .collect()
 }
 
@@ -316,7 +319,13 @@ fn list(plan: &[PagePlan], diags: &[Diagnostic]) -> String {
             let mut flags: Vec<&str> = Vec::new();
             let last = b.line + b.code.lines().count() + 1;
             let malformed = select::is_malformed(diags, &b.file, b.line, last);
-            for (on, word) in [(b.attrs.hidden, "hidden"), (b.attrs.cleanup, "cleanup"), (b.attrs.skip, "skip"), (b.attrs.setup, "setup"), (malformed, "malformed")] {
+            for (on, word) in [
+                (b.attrs.hidden, "hidden"),
+                (b.attrs.cleanup, "cleanup"),
+                (b.attrs.skip, "skip"),
+                (b.attrs.setup, "setup"),
+                (malformed, "malformed"),
+            ] {
                 if on {
                     flags.push(word);
                 }
@@ -364,9 +373,9 @@ fn apply_updates(book: &crate::core::book::Book, report: &mut RunReport) -> anyh
     }
     for r in &mut report.results {
         let Some(places) = moved.get(&r.block.file) else { continue };
-        let updated = edits.get(&r.block.file).is_some_and(|es| {
-            r.block.expected.as_ref().and_then(|x| x.span.clone()).is_some_and(|s| es.iter().any(|e| e.span == s))
-        });
+        let updated = edits
+            .get(&r.block.file)
+            .is_some_and(|es| r.block.expected.as_ref().and_then(|x| x.span.clone()).is_some_and(|s| es.iter().any(|e| e.span == s)));
         if let Some((line, hash)) = places.get(&r.block.line) {
             if *hash != r.block.hash {
                 rehashed.push((r.block.hash.clone(), hash.clone()));

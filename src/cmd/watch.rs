@@ -21,21 +21,12 @@ pub fn run(args: &VerifyArgs) -> i32 {
     if INTERRUPTED.load(Ordering::SeqCst) || first == exit::INTERRUPTED {
         return exit::INTERRUPTED;
     }
-    let root = args
-        .root
-        .canonicalize()
-        .unwrap_or_else(|_| args.root.clone());
-    let src = crate::io::load::load_book(&args.root)
-        .map_or_else(|_| "content".to_string(), |b| b.src_dir.clone());
+    let root = args.root.canonicalize().unwrap_or_else(|_| args.root.clone());
+    let src = crate::io::load::load_book(&args.root).map_or_else(|_| "content".to_string(), |b| b.src_dir.clone());
     let (tx, rx) = mpsc::channel();
-    let _watch = match watch::watch(
-        &[root.join(&src)],
-        &[],
-        Duration::from_millis(200),
-        move |c| {
-            let _ = tx.send(c);
-        },
-    ) {
+    let _watch = match watch::watch(&[root.join(&src)], &[], Duration::from_millis(200), move |c| {
+        let _ = tx.send(c);
+    }) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch {}: {e}", root.join(&src).display());
@@ -61,20 +52,10 @@ pub fn run(args: &VerifyArgs) -> i32 {
                 Err(mpsc::RecvTimeoutError::Disconnected) => return exit::FAILURE,
             }
         };
-        let what = if pages.is_empty() {
-            "the book".to_string()
-        } else {
-            pages.join(", ")
-        };
+        let what = if pages.is_empty() { "the book".to_string() } else { pages.join(", ") };
         eprintln!("watch: {what} saved; verifying again");
-        let again = VerifyArgs {
-            filters: pages,
-            watch: false,
-            ..args.clone()
-        };
-        if crate::cmd::verify::run_once(&again) == exit::INTERRUPTED
-            || INTERRUPTED.load(Ordering::SeqCst)
-        {
+        let again = VerifyArgs { filters: pages, watch: false, ..args.clone() };
+        if crate::cmd::verify::run_once(&again) == exit::INTERRUPTED || INTERRUPTED.load(Ordering::SeqCst) {
             return exit::INTERRUPTED;
         }
     }

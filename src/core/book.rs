@@ -155,8 +155,8 @@ pub fn assemble_partial(sources: &Sources) -> (Book, Vec<Diagnostic>) {
         loader.from_tree(&page_404_rel);
     }
     if sources.files.contains_key(&page_404_rel) {
-        book.page_404 = PageLoader { book: &mut book, errors: &mut errors, warnings: &mut warnings }
-            .page(&page_404_rel, "Page not found", Vec::new());
+        book.page_404 =
+            PageLoader { book: &mut book, errors: &mut errors, warnings: &mut warnings }.page(&page_404_rel, "Page not found", Vec::new());
     }
     if book.pages.is_empty() && errors.is_empty() {
         errors.push(
@@ -205,8 +205,7 @@ impl PageLoader<'_> {
                         if !self.book.files.contains_key(p) || p.starts_with("../") {
                             return self.missing_chapter(p, c, summary).map(|page| self.push(page));
                         }
-                        self.page(p, &c.title, c.number.clone())
-                            .map(|page| self.push(page))
+                        self.page(p, &c.title, c.number.clone()).map(|page| self.push(page))
                     });
                     let children = self.nav_items(&c.nested, summary);
                     nav.push(NavItem::Link { title: c.title.clone(), page, number: c.number.clone(), children });
@@ -246,13 +245,8 @@ impl PageLoader<'_> {
     /// Without SUMMARY.md: folders become sections (their README/index page first), pages
     /// ordered by front matter `weight`, then file name.
     fn from_tree(&mut self, page_404: &str) {
-        let mut md: Vec<String> = self
-            .book
-            .files
-            .keys()
-            .filter(|k| k.ends_with(".md") && k.as_str() != page_404 && !k.starts_with("../"))
-            .cloned()
-            .collect();
+        let mut md: Vec<String> =
+            self.book.files.keys().filter(|k| k.ends_with(".md") && k.as_str() != page_404 && !k.starts_with("../")).cloned().collect();
         md.sort();
         let mut loaded = Vec::new();
         for rel in md {
@@ -270,16 +264,13 @@ impl PageLoader<'_> {
         let mut entries: Vec<(i64, String, NavItem)> = Vec::new();
         // Pages directly in this folder (its index page is the folder's own link).
         let here: Vec<Page> = {
-            let (mine, rest): (Vec<Page>, Vec<Page>) = pages
-                .drain(..)
-                .partition(|p| p.rel.strip_prefix(&prefix).is_some_and(|r| !r.contains('/')));
+            let (mine, rest): (Vec<Page>, Vec<Page>) =
+                pages.drain(..).partition(|p| p.rel.strip_prefix(&prefix).is_some_and(|r| !r.contains('/')));
             *pages = rest;
             mine
         };
-        let mut subdirs: Vec<String> = pages
-            .iter()
-            .filter_map(|p| p.rel.strip_prefix(&prefix)?.split_once('/').map(|(d, _)| format!("{prefix}{d}")))
-            .collect();
+        let mut subdirs: Vec<String> =
+            pages.iter().filter_map(|p| p.rel.strip_prefix(&prefix)?.split_once('/').map(|(d, _)| format!("{prefix}{d}"))).collect();
         subdirs.dedup();
         for page in here {
             if !dir.is_empty() && page.url == format!("{dir}/index.html") {
@@ -381,15 +372,7 @@ impl PageLoader<'_> {
             .or_else(|| (!nav_title.is_empty()).then(|| nav_title.to_string()))
             .or(heading)
             .unwrap_or_else(|| humanize(stem));
-        Some(Page {
-            rel: rel.to_string(),
-            url: url_of(rel),
-            front: split.front,
-            body_start: split.body_start,
-            title,
-            number,
-            source,
-        })
+        Some(Page { rel: rel.to_string(), url: url_of(rel), front: split.front, body_start: split.body_start, title, number, source })
     }
 }
 

@@ -17,18 +17,12 @@ pub struct WatchSet {
 impl WatchSet {
     /// Whether a change to `path` should trigger a rebuild.
     pub fn matters(&self, path: &Path) -> bool {
-        if self
-            .files
-            .iter()
-            .any(|f| f == path || f.parent() == Some(path))
-        {
+        if self.files.iter().any(|f| f == path || f.parent() == Some(path)) {
             return !is_editor_noise(path);
         }
         self.folders.iter().any(|d| path.starts_with(d))
             && !self.ignored.iter().any(|d| path.starts_with(d))
-            && !path
-                .components()
-                .any(|c| matches!(c.as_os_str().to_str(), Some(".cookbook" | ".git")))
+            && !path.components().any(|c| matches!(c.as_os_str().to_str(), Some(".cookbook" | ".git")))
             && !is_editor_noise(path)
     }
 
@@ -51,16 +45,7 @@ pub fn is_editor_noise(path: &Path) -> bool {
         || name.ends_with('~')
         || name.starts_with(".#")
         || (name.starts_with('#') && name.ends_with('#'))
-        || [
-            ".swp",
-            ".swx",
-            ".swo",
-            ".tmp",
-            "___jb_tmp___",
-            "___jb_old___",
-        ]
-        .iter()
-        .any(|s| name.ends_with(s))
+        || [".swp", ".swx", ".swo", ".tmp", "___jb_tmp___", "___jb_old___"].iter().any(|s| name.ends_with(s))
         || name == ".DS_Store"
 }
 
@@ -93,14 +78,8 @@ mod tests {
         ]
         .map(PathBuf::from);
         let kept = set.filter(batch);
-        let expect: Vec<PathBuf> = [
-            "/b/book.toml",
-            "/b/content/gpu.md",
-            "/b/content/img/a.png",
-            "/b/templates/page.html",
-        ]
-        .map(PathBuf::from)
-        .to_vec();
+        let expect: Vec<PathBuf> =
+            ["/b/book.toml", "/b/content/gpu.md", "/b/content/img/a.png", "/b/templates/page.html"].map(PathBuf::from).to_vec();
         assert_eq!(kept, expect);
     }
 

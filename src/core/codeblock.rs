@@ -79,7 +79,8 @@ pub fn code_html(code: &str, info: &FenceInfo) -> String {
     }
 }
 
-const WITHIN_LINE: &str = "<span class=\"elided\" role=\"img\" aria-label=\"text that varies between runs\" title=\"varies between runs\">\u{22ef}</span>";
+const WITHIN_LINE: &str =
+    "<span class=\"elided\" role=\"img\" aria-label=\"text that varies between runs\" title=\"varies between runs\">\u{22ef}</span>";
 const WHOLE_LINES: &str = "<span class=\"elided\" role=\"img\" aria-label=\"lines that vary between runs\" title=\"lines that vary between runs\">\u{22ef}</span>";
 
 /// Escaped expected output with its elisions as markers: `[..]` within a line, a line of

@@ -18,11 +18,7 @@ pub fn kind(name: &str) -> Option<&'static str> {
 /// settings land on the same kind, that kind; when the default is dark, dark.
 pub fn fixed(html: &HtmlConfig) -> Option<&'static str> {
     let default = html.default_theme.as_deref().and_then(kind)?;
-    let dark = html
-        .preferred_dark_theme
-        .as_deref()
-        .and_then(kind)
-        .unwrap_or("dark");
+    let dark = html.preferred_dark_theme.as_deref().and_then(kind).unwrap_or("dark");
     match (default, dark) {
         ("light", "dark") => None,
         (d, _) => Some(d),
@@ -34,21 +30,13 @@ mod tests {
     use super::*;
 
     fn html(default: Option<&str>, dark: Option<&str>) -> HtmlConfig {
-        HtmlConfig {
-            default_theme: default.map(String::from),
-            preferred_dark_theme: dark.map(String::from),
-            ..HtmlConfig::default()
-        }
+        HtmlConfig { default_theme: default.map(String::from), preferred_dark_theme: dark.map(String::from), ..HtmlConfig::default() }
     }
 
     #[test]
     fn mdbook_theme_names() {
         assert_eq!(fixed(&html(None, None)), None);
-        assert_eq!(
-            fixed(&html(Some("light"), None)),
-            None,
-            "light by day, navy by night: follow the system"
-        );
+        assert_eq!(fixed(&html(Some("light"), None)), None, "light by day, navy by night: follow the system");
         assert_eq!(fixed(&html(Some("rust"), Some("rust"))), Some("light"));
         assert_eq!(fixed(&html(Some("navy"), Some("ayu"))), Some("dark"));
         assert_eq!(fixed(&html(Some("coal"), None)), Some("dark"));

@@ -59,12 +59,7 @@ pub struct BuildConfig {
 
 impl Default for BuildConfig {
     fn default() -> Self {
-        BuildConfig {
-            build_dir: "book".into(),
-            create_missing: true,
-            use_default_preprocessors: true,
-            extra_watch_dirs: Vec::new(),
-        }
+        BuildConfig { build_dir: "book".into(), create_missing: true, use_default_preprocessors: true, extra_watch_dirs: Vec::new() }
     }
 }
 
@@ -138,9 +133,19 @@ impl Default for HtmlConfig {
 
 /// mdBook `[output.html]` keys that cookbook accepts but does not implement.
 const HTML_KEYS_WITHOUT_EFFECT: &[&str] = &[
-    "mathjax-support", "copy-fonts", "hash-files", "definition-lists", "admonitions",
-    "sidebar-header-nav", "live-reload-endpoint", "print", "fold", "playground", "code",
-    "search", "curly-quotes",
+    "mathjax-support",
+    "copy-fonts",
+    "hash-files",
+    "definition-lists",
+    "admonitions",
+    "sidebar-header-nav",
+    "live-reload-endpoint",
+    "print",
+    "fold",
+    "playground",
+    "code",
+    "search",
+    "curly-quotes",
 ];
 
 /// `[site]`: what mdBook lacks.
@@ -182,13 +187,7 @@ pub struct VerifyConfig {
 
 impl Default for VerifyConfig {
     fn default() -> Self {
-        VerifyConfig {
-            jobs: 2,
-            timeout: "5m".into(),
-            require: vec!["docker".into()],
-            shell: "bash".into(),
-            vars: BTreeMap::new(),
-        }
+        VerifyConfig { jobs: 2, timeout: "5m".into(), require: vec!["docker".into()], shell: "bash".into(), vars: BTreeMap::new() }
     }
 }
 
@@ -221,8 +220,7 @@ pub fn parse(src: &SourceFile) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnost
     let tree = DeTable::parse(&src.text).map_err(|e| vec![toml_error(src, &e)])?;
     let mut ignored = Vec::new();
     let de = toml::de::Deserializer::parse(&src.text).map_err(|e| vec![toml_error(src, &e)])?;
-    let raw: RawConfig = serde_ignored::deserialize(de, |path| ignored.push(path.to_string()))
-        .map_err(|e| vec![toml_error(src, &e)])?;
+    let raw: RawConfig = serde_ignored::deserialize(de, |path| ignored.push(path.to_string())).map_err(|e| vec![toml_error(src, &e)])?;
     let tree = tree.into_inner();
     let mut warnings = Vec::new();
     for path in ignored {
@@ -265,18 +263,13 @@ pub fn parse(src: &SourceFile) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnost
     Ok((config, warnings))
 }
 
-fn parse_html(
-    src: &SourceFile,
-    tree: &DeTable<'_>,
-    value: &toml::Value,
-) -> Result<(HtmlConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
+fn parse_html(src: &SourceFile, tree: &DeTable<'_>, value: &toml::Value) -> Result<(HtmlConfig, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut ignored = Vec::new();
-    let html: HtmlConfig = serde_ignored::deserialize(value.clone(), |p| ignored.push(p.to_string()))
-        .map_err(|e| {
-            vec![Diagnostic::error("config", format!("invalid [output.html]: {e}"))
-                .at(src, locate(tree, "output.html"))
-                .help("see the book.toml reference in README.md")]
-        })?;
+    let html: HtmlConfig = serde_ignored::deserialize(value.clone(), |p| ignored.push(p.to_string())).map_err(|e| {
+        vec![Diagnostic::error("config", format!("invalid [output.html]: {e}"))
+            .at(src, locate(tree, "output.html"))
+            .help("see the book.toml reference in README.md")]
+    })?;
     let warnings = ignored
         .into_iter()
         .map(|key| {

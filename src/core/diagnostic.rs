@@ -51,15 +51,7 @@ impl Diagnostic {
     }
 
     fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity,
-            code,
-            message: message.into(),
-            location: None,
-            label: String::new(),
-            help: None,
-            notes: Vec::new(),
-        }
+        Diagnostic { severity, code, message: message.into(), location: None, label: String::new(), help: None, notes: Vec::new() }
     }
 
     /// Points at a byte span of a source file (clipped to the span's first line).
@@ -88,13 +80,7 @@ impl Diagnostic {
 
     /// Points at a file as a whole, when no line is known (a missing or unreadable file).
     pub fn in_file(mut self, file: &Path) -> Self {
-        self.location = Some(Location {
-            file: file.to_path_buf(),
-            line: 0,
-            col: 0,
-            source_line: String::new(),
-            underline: 0..0,
-        });
+        self.location = Some(Location { file: file.to_path_buf(), line: 0, col: 0, source_line: String::new(), underline: 0..0 });
         self
     }
 
@@ -132,11 +118,7 @@ impl Diagnostic {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
-        let renderer = if color {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
-        };
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let origin = self.location.as_ref().map(|l| l.file.display().to_string());
         // annotate-snippets wants a non-empty underline inside the text; pad an
         // end-of-line caret with a space so it has a character to point at.
@@ -148,10 +130,7 @@ impl Diagnostic {
                     shown.push(' ');
                     range = shown.len() - 1..shown.len();
                 } else {
-                    let next = shown[range.start..]
-                        .chars()
-                        .next()
-                        .map_or(1, char::len_utf8);
+                    let next = shown[range.start..].chars().next().map_or(1, char::len_utf8);
                     range = range.start..range.start + next;
                 }
             }
@@ -166,11 +145,7 @@ impl Diagnostic {
                 .annotation(level.span(range.clone()).label(&self.label));
             message = message.snippet(snippet);
         }
-        let file_only = self
-            .location
-            .as_ref()
-            .filter(|l| l.line == 0)
-            .map(|l| format!("in {}", l.file.display()));
+        let file_only = self.location.as_ref().filter(|l| l.line == 0).map(|l| format!("in {}", l.file.display()));
         if let Some(f) = &file_only {
             message = message.footer(Level::Note.title(f));
         }
@@ -194,12 +169,7 @@ impl fmt::Display for Diagnostic {
 /// Sorts diagnostics by file, line and column so reports are deterministic.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.location
-                .as_ref()
-                .map(|l| (l.file.clone(), l.line, l.col))
-                .unwrap_or_default()
-        };
+        let key = |d: &Diagnostic| d.location.as_ref().map(|l| (l.file.clone(), l.line, l.col)).unwrap_or_default();
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
 }

@@ -13,13 +13,7 @@ pub struct Directive<'t> {
 }
 
 /// The directives mdBook expands.
-const KNOWN: &[&str] = &[
-    "include",
-    "rustdoc_include",
-    "playground",
-    "playpen",
-    "title",
-];
+const KNOWN: &[&str] = &["include", "rustdoc_include", "playground", "playpen", "title"];
 
 /// The next directive at or after `from`, by mdBook's pattern: `\\\{\{#.*\}\}` (escaped, to the
 /// last `}}` of the line) or `\{\{\s*#([a-zA-Z0-9_]+)\s+([^}]+)\}\}`; matches of unknown names
@@ -32,12 +26,7 @@ pub fn next_directive(text: &str, mut from: usize) -> Option<Directive<'_>> {
             let line_end = text[open..].find('\n').map_or(text.len(), |e| open + e);
             if let Some(close) = text[open + 3..line_end].rfind("}}") {
                 let end = open + 3 + close + 2;
-                return Some(Directive {
-                    start: open - 1,
-                    end,
-                    name: None,
-                    arg: "",
-                });
+                return Some(Directive { start: open - 1, end, name: None, arg: "" });
             }
         }
         from = open + 2;
@@ -45,10 +34,7 @@ pub fn next_directive(text: &str, mut from: usize) -> Option<Directive<'_>> {
         let Some(named) = after.strip_prefix('#') else {
             continue;
         };
-        let name_len = named
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            .count();
+        let name_len = named.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
         let rest = &named[name_len..];
         let arg = rest.trim_start();
         if name_len == 0 || arg.len() == rest.len() {
@@ -63,12 +49,7 @@ pub fn next_directive(text: &str, mut from: usize) -> Option<Directive<'_>> {
         let end = text.len() - arg.len() + arg_len + 2;
         let name = &named[..name_len];
         if KNOWN.contains(&name) {
-            return Some(Directive {
-                start: open,
-                end,
-                name: Some(name),
-                arg: &arg[..arg_len],
-            });
+            return Some(Directive { start: open, end, name: Some(name), arg: &arg[..arg_len] });
         }
         from = end;
     }
@@ -91,15 +72,11 @@ mod tests {
 
     #[test]
     fn mdbooks_pattern() {
-        assert_eq!(found("{{#include a.rs}} {{ #title  T }} {{#include}} {{#include }} {{#x y}} {{#playground p.rs editable}}"), [
-            (Some("include"), "a.rs"),
-            (Some("title"), "T "),
-            (Some("playground"), "p.rs editable"),
-        ]);
-        // Escaped: to the last `}}` of the line, whatever is in between.
         assert_eq!(
-            found("\\{{#include a}} {{#include b}}\n{{#include c}}"),
-            [(None, ""), (Some("include"), "c")]
+            found("{{#include a.rs}} {{ #title  T }} {{#include}} {{#include }} {{#x y}} {{#playground p.rs editable}}"),
+            [(Some("include"), "a.rs"), (Some("title"), "T "), (Some("playground"), "p.rs editable"),]
         );
+        // Escaped: to the last `}}` of the line, whatever is in between.
+        assert_eq!(found("\\{{#include a}} {{#include b}}\n{{#include c}}"), [(None, ""), (Some("include"), "c")]);
     }
 }

@@ -29,10 +29,7 @@ impl FenceInfo {
     pub fn parse(info: &str) -> FenceInfo {
         let mut words = Vec::new();
         let mut start = None;
-        for (i, c) in info
-            .char_indices()
-            .chain(std::iter::once((info.len(), ' ')))
-        {
+        for (i, c) in info.char_indices().chain(std::iter::once((info.len(), ' '))) {
             let sep = c.is_whitespace() || c == ',' || c == '{' || c == '}';
             match (sep, start) {
                 (true, Some(s)) => {
@@ -44,10 +41,7 @@ impl FenceInfo {
             }
         }
         let mut words = words.into_iter();
-        let lang = words
-            .next()
-            .map(|r| info[r].to_ascii_lowercase())
-            .unwrap_or_default();
+        let lang = words.next().map(|r| info[r].to_ascii_lowercase()).unwrap_or_default();
         let attrs = words
             .map(|span| {
                 let word = &info[span.clone()];
@@ -55,11 +49,7 @@ impl FenceInfo {
                     Some((k, v)) => (k, Some(v.trim_matches('"').to_string())),
                     None => (word, None),
                 };
-                Attr {
-                    key: key.to_string(),
-                    value,
-                    span,
-                }
+                Attr { key: key.to_string(), value, span }
             })
             .collect();
         FenceInfo { lang, attrs }

@@ -67,12 +67,7 @@ pub fn expand(src: &SourceFile, body: usize, rel: &str, files: &BTreeMap<String,
         match result {
             Ok(content) => push(&mut out, &mut segments, &content, body + start, true),
             Err((message, help)) => {
-                diags.push(
-                    Diagnostic::error("include", message)
-                        .at(src, body + start..body + end)
-                        .label("in this include")
-                        .help(help),
-                );
+                diags.push(Diagnostic::error("include", message).at(src, body + start..body + end).label("in this include").help(help));
                 push(&mut out, &mut segments, &text[start..end], body + start, false);
             }
         }
@@ -236,11 +231,7 @@ fn select<'a>(lines: &[&'a str], sel: &str) -> Result<Vec<&'a str>, String> {
 /// Joins a path relative to the page `rel` into a key of the source folder; `None` if it
 /// climbs out of it.
 pub fn resolve(rel: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        rel.split('/').collect::<Vec<_>>()
-    };
+    let mut parts: Vec<&str> = if path.starts_with('/') { Vec::new() } else { rel.split('/').collect::<Vec<_>>() };
     if !path.starts_with('/') {
         parts.pop();
     }
@@ -299,7 +290,10 @@ mod tests {
 
     #[test]
     fn whole_file_ranges_and_anchors() {
-        let page = SourceFile::new("content/gpu/x.md", "a\n{{#include Dockerfile}}\nb {{#include Dockerfile:1:1}} {{#include Dockerfile:run}} {{#include Dockerfile:4:}}\n");
+        let page = SourceFile::new(
+            "content/gpu/x.md",
+            "a\n{{#include Dockerfile}}\nb {{#include Dockerfile:1:1}} {{#include Dockerfile:run}} {{#include Dockerfile:4:}}\n",
+        );
         let (e, d) = expand(&page, 0, "gpu/x.md", &files());
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(e.text, "a\nFROM busybox\nRUN echo hi\nCMD [\"sh\"]\nb FROM busybox RUN echo hi CMD [\"sh\"]\n");
@@ -311,7 +305,8 @@ mod tests {
 
     #[test]
     fn missing_file_and_anchor_are_reported_at_the_directive() {
-        let page = SourceFile::new("content/gpu/x.md", "+++\n+++\nok\n{{#include nope.txt}}\n{{#include Dockerfile:zzz}}\n\\{{#include shown}}\n");
+        let page =
+            SourceFile::new("content/gpu/x.md", "+++\n+++\nok\n{{#include nope.txt}}\n{{#include Dockerfile:zzz}}\n\\{{#include shown}}\n");
         let (e, d) = expand(&page, 8, "gpu/x.md", &files());
         let got: Vec<_> = d.iter().map(|d| (d.position().unwrap(), d.message.clone())).collect();
         assert_eq!(got[0], ("content/gpu/x.md:4:1".to_string(), "included file `nope.txt` does not exist".to_string()));
@@ -338,7 +333,10 @@ mod tests {
         let (e, d) = expand(&page, 0, "x.md", &files());
         assert!(d.is_empty(), "{d:?}");
         // As in mdBook, an escaped directive runs to the line's last `}}`.
-        assert_eq!(e.text, "`{{#include}}` and {{#include}} and {{#template f.md}} and FROM busybox\n{{#include a}} {{#include gpu/Dockerfile}}\n");
+        assert_eq!(
+            e.text,
+            "`{{#include}}` and {{#include}} and {{#template f.md}} and FROM busybox\n{{#include a}} {{#include gpu/Dockerfile}}\n"
+        );
     }
 
     #[test]

@@ -35,9 +35,7 @@ fn rfind_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if hay.len() < needle.len() {
         return None;
     }
-    (0..=hay.len() - needle.len())
-        .rev()
-        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+    (0..=hay.len() - needle.len()).rev().find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 pub use super::highlight::escape;
@@ -87,18 +85,12 @@ mod tests {
         assert!(out.contains("var v=7;"));
         let bare = String::from_utf8(inject(b"<p>no body</p>", 1)).unwrap();
         assert!(bare.starts_with("<p>no body</p><script>") && bare.ends_with("</script>"));
-        assert!(String::from_utf8(inject(b"", 1))
-            .unwrap()
-            .starts_with("<script>"));
+        assert!(String::from_utf8(inject(b"", 1)).unwrap().starts_with("<script>"));
     }
 
     #[test]
     fn error_page_escapes_the_diagnostics() {
-        let page = error_page(
-            "error[front-matter]: <script>alert(1)</script> & co",
-            3,
-            "/a.html?last-good",
-        );
+        let page = error_page("error[front-matter]: <script>alert(1)</script> & co", 3, "/a.html?last-good");
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
         assert!(!page.contains("<script>alert"));
         assert!(page.contains("var v=3;"));

@@ -82,13 +82,10 @@ pub struct Context<'a> {
 /// Renders the body of `src` (after `body_start`), includes expanded.
 pub fn render(src: &SourceFile, body_start: usize, ctx: &Context<'_>) -> RenderedPage {
     let (expanded, diags) = include::expand(src, body_start, ctx.page_rel, ctx.files);
-    let mut r = Renderer { src, exp: &expanded, ctx, out: RenderedPage { diagnostics: diags, ..Default::default() }, slugs: Slugger::default() };
+    let mut r =
+        Renderer { src, exp: &expanded, ctx, out: RenderedPage { diagnostics: diags, ..Default::default() }, slugs: Slugger::default() };
     let html = r.run();
-    r.out.ids = html
-        .split(" id=\"")
-        .skip(1)
-        .filter_map(|rest| rest.find('"').map(|end| rest[..end].to_string()))
-        .collect();
+    r.out.ids = html.split(" id=\"").skip(1).filter_map(|rest| rest.find('"').map(|end| rest[..end].to_string())).collect();
     r.out.html = html.into();
     r.out.title = expanded.title.clone();
     r.out
@@ -142,11 +139,7 @@ impl Renderer<'_> {
                     let inner = self.rewrite_inline(inner, range.start);
                     let mut inner_html = String::new();
                     pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
-                    let body = if has_link {
-                        inner_html
-                    } else {
-                        format!("<a class=\"header\" href=\"#{id}\">{inner_html}</a>")
-                    };
+                    let body = if has_link { inner_html } else { format!("<a class=\"header\" href=\"#{id}\">{inner_html}</a>") };
                     events.push(Event::Html(format!("<h{level} id=\"{id}\">{body}</h{level}>\n").into()));
                     finish_section(&mut self.out.sections, std::mem::take(&mut section));
                     path.retain(|(l, _)| *l < level);
@@ -213,10 +206,7 @@ impl Renderer<'_> {
     }
 
     fn rewrite_inline<'e>(&mut self, inner: Vec<Event<'e>>, at: usize) -> Vec<Event<'e>> {
-        inner
-            .into_iter()
-            .map(|e| if matches!(e, Event::Start(Tag::Link { .. })) { self.rewrite_link(e, at..at + 1) } else { e })
-            .collect()
+        inner.into_iter().map(|e| if matches!(e, Event::Start(Tag::Link { .. })) { self.rewrite_link(e, at..at + 1) } else { e }).collect()
     }
 
     /// Rewrites `.md` links to pages, checks that local targets exist.
@@ -272,11 +262,19 @@ impl Renderer<'_> {
         let is_page_html = self.ctx.urls.values().any(|u| *u == key);
         if self.ctx.files.contains_key(&key) || is_page_html || key.is_empty() {
             if key.ends_with(".md") {
-                self.error(span, format!("link to `{dest}`, a page that is not in the book"), "add the page to SUMMARY.md, or link to another page");
+                self.error(
+                    span,
+                    format!("link to `{dest}`, a page that is not in the book"),
+                    "add the page to SUMMARY.md, or link to another page",
+                );
             }
             return None;
         }
-        let help = if image { "add the image to the source folder, or fix the path (relative to this page)" } else { "fix the path (relative to this page), or create the page" };
+        let help = if image {
+            "add the image to the source folder, or fix the path (relative to this page)"
+        } else {
+            "fix the path (relative to this page), or create the page"
+        };
         self.error(span, format!("broken {what}: `{dest}` does not exist"), help);
         None
     }
@@ -330,12 +328,21 @@ fn code_block_html(code: &str, info: &FenceInfo, line: usize) -> String {
     if info.is_output() {
         classes.push_str(" output");
     }
-    let label = if info.is_output() { "output" } else if info.lang.is_empty() { "text" } else { &info.lang };
+    let label = if info.is_output() {
+        "output"
+    } else if info.lang.is_empty() {
+        "text"
+    } else {
+        &info.lang
+    };
     // Copy sits inside the code; output is read, not pasted, so it has none.
     let button = if info.is_output() {
         String::new()
     } else {
-        format!("<button type=\"button\" class=\"copy\" hidden aria-label=\"Copy {label} to clipboard\"{data_copy}>Copy</button>", label = escape(label))
+        format!(
+            "<button type=\"button\" class=\"copy\" hidden aria-label=\"Copy {label} to clipboard\"{data_copy}>Copy</button>",
+            label = escape(label)
+        )
     };
     format!(
         "<div class=\"{classes}\" id=\"L{line}\"><div class=\"code-head\"><span class=\"lang\">{label}</span><!--badge:L{line}--></div><div class=\"code-body\"><pre><code class=\"language-{lang}\">{body}</code></pre>{button}</div></div>\n",
@@ -369,7 +376,9 @@ fn rustdoc_visible(code: &str) -> String {
 
 fn is_external(dest: &str) -> bool {
     dest.starts_with("//")
-        || dest.split_once(':').is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
+        || dest
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)))
 }
 
 /// The relative href from the page at output path `from` to output path `to`.

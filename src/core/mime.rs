@@ -47,10 +47,7 @@ mod tests {
     fn types_by_extension() {
         assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("assets/theme.CSS"), "text/css; charset=utf-8");
-        assert_eq!(
-            content_type("assets/search.js"),
-            "text/javascript; charset=utf-8"
-        );
+        assert_eq!(content_type("assets/search.js"), "text/javascript; charset=utf-8");
         assert_eq!(content_type("img/a.b/logo.svg"), "image/svg+xml");
         assert_eq!(content_type("fonts/x.woff2"), "font/woff2");
         assert_eq!(content_type("a.b/README"), "application/octet-stream");

@@ -22,10 +22,7 @@ pub struct Page {
 impl Page {
     pub fn new(bytes: impl Into<Arc<[u8]>>) -> Self {
         let bytes = bytes.into();
-        Page {
-            bytes,
-            etag: OnceLock::new(),
-        }
+        Page { bytes, etag: OnceLock::new() }
     }
 
     /// A strong validator: the first 64 bits of the SHA-256 of the bytes, quoted.
@@ -64,11 +61,7 @@ impl Snapshot {
                 (key, page)
             })
             .collect();
-        Snapshot {
-            version: self.version + 1,
-            pages,
-            error: None,
-        }
+        Snapshot { version: self.version + 1, pages, error: None }
     }
 
     /// The same version with the files under `prefix` replaced by `outputs`.
@@ -81,11 +74,7 @@ impl Snapshot {
 
     /// The next snapshot after a failed build: the last good files, and the error.
     pub fn failed(&self, diagnostics: String) -> Snapshot {
-        Snapshot {
-            version: self.version + 1,
-            pages: self.pages.clone(),
-            error: Some(diagnostics),
-        }
+        Snapshot { version: self.version + 1, pages: self.pages.clone(), error: Some(diagnostics) }
     }
 }
 
@@ -170,20 +159,12 @@ pub fn answer(site: &Snapshot, req: &Request) -> Answer {
     let Some(page) = site.pages.get(&found.key) else {
         let folder_index = format!("{}/index.html", found.key);
         if !found.folder && site.pages.contains_key(&folder_index) {
-            return Answer::Redirect {
-                location: format!("{path}/"),
-            };
+            return Answer::Redirect { location: format!("{path}/") };
         }
         return not_found(site, path);
     };
     if !mime::is_html(&found.key) {
-        return content(
-            200,
-            &found.key,
-            Some(page.etag().to_string()),
-            Body::Shared(page.clone()),
-            req,
-        );
+        return content(200, &found.key, Some(page.etag().to_string()), Body::Shared(page.clone()), req);
     }
     match &site.error {
         Some(diags) if query_value(query, LAST_GOOD).is_none() => error_page(site, diags, path),
@@ -228,20 +209,12 @@ fn content(status: u16, key: &str, etag: Option<String>, body: Body, req: &Reque
             return Answer::NotModified { etag: etag.clone() };
         }
     }
-    Answer::Content {
-        status,
-        content_type: mime::content_type(key),
-        etag,
-        body,
-    }
+    Answer::Content { status, content_type: mime::content_type(key), etag, body }
 }
 
 /// `If-None-Match` matching (weak comparison, as RFC 9110 asks for this header).
 fn etag_matches(header: &str, etag: &str) -> bool {
-    header
-        .split(',')
-        .map(str::trim)
-        .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
+    header.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag)
 }
 
 fn not_found(site: &Snapshot, path: &str) -> Answer {
@@ -252,23 +225,13 @@ fn not_found(site: &Snapshot, path: &str) -> Answer {
         Some(page) => livereload::inject(&page.bytes, site.version),
         None => livereload::fallback_not_found(path, site.version).into_bytes(),
     };
-    Answer::Content {
-        status: 404,
-        content_type: mime::content_type("404.html"),
-        etag: None,
-        body: Body::Owned(body),
-    }
+    Answer::Content { status: 404, content_type: mime::content_type("404.html"), etag: None, body: Body::Owned(body) }
 }
 
 fn error_page(site: &Snapshot, diags: &str, path: &str) -> Answer {
     let href = format!("{path}?{LAST_GOOD}");
     let body = livereload::error_page(diags, site.version, &href).into_bytes();
-    Answer::Content {
-        status: 500,
-        content_type: mime::content_type("error.html"),
-        etag: None,
-        body: Body::Owned(body),
-    }
+    Answer::Content { status: 500, content_type: mime::content_type("error.html"), etag: None, body: Body::Owned(body) }
 }
 
 #[cfg(test)]

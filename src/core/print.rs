@@ -11,11 +11,7 @@ use super::markdown::RenderedPage;
 
 /// The print page's article: the pages one after the other.
 pub fn article(book: &Book, rendered: &[RenderedPage]) -> String {
-    let names: HashMap<&str, String> = book
-        .pages
-        .iter()
-        .map(|p| (p.url.as_str(), name_of(&p.url)))
-        .collect();
+    let names: HashMap<&str, String> = book.pages.iter().map(|p| (p.url.as_str(), name_of(&p.url))).collect();
     let total: usize = rendered.iter().map(|r| r.html.len() + 64).sum();
     let mut out = String::with_capacity(total);
     for (page, r) in book.pages.iter().zip(rendered) {
@@ -30,9 +26,7 @@ pub fn article(book: &Book, rendered: &[RenderedPage]) -> String {
 
 /// A page's name in the print page: its path without `.html`, `/` as `-`.
 fn name_of(url: &str) -> String {
-    url.strip_suffix(".html")
-        .unwrap_or(url)
-        .replace(['/', '.'], "-")
+    url.strip_suffix(".html").unwrap_or(url).replace(['/', '.'], "-")
 }
 
 /// A page's HTML for the print page (see the file header).
@@ -46,18 +40,10 @@ fn for_print(html: &str, dir: &str, name: &str, names: &HashMap<&str, String>) -
         let value = &tail[..end];
         match attr {
             Attr::Id => out.push_str(&format!("{name}--{value}")),
-            Attr::Href if value.starts_with('#') => {
-                out.push_str(&format!("#{name}--{}", &value[1..]))
-            }
+            Attr::Href if value.starts_with('#') => out.push_str(&format!("#{name}--{}", &value[1..])),
             Attr::Href | Attr::Src => {
-                let url = if dir.is_empty() {
-                    value.to_string()
-                } else {
-                    rebase_url(value, dir)
-                };
-                let (path, frag) = url
-                    .split_once('#')
-                    .map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
+                let url = if dir.is_empty() { value.to_string() } else { rebase_url(value, dir) };
+                let (path, frag) = url.split_once('#').map_or((url.as_str(), None), |(p, f)| (p, Some(f)));
                 match (attr, names.get(path)) {
                     (Attr::Href, Some(target)) => match frag {
                         Some(f) => out.push_str(&format!("#{target}--{f}")),
@@ -82,14 +68,10 @@ enum Attr {
 
 /// The offset just after the next ` href="`, ` src="` or ` id="`, and which it was.
 fn next_any(s: &str) -> Option<(usize, Attr)> {
-    [
-        (" href=\"", Attr::Href),
-        (" src=\"", Attr::Src),
-        (" id=\"", Attr::Id),
-    ]
-    .into_iter()
-    .filter_map(|(pat, a)| s.find(pat).map(|i| (i + pat.len(), a)))
-    .min_by_key(|(i, _)| *i)
+    [(" href=\"", Attr::Href), (" src=\"", Attr::Src), (" id=\"", Attr::Id)]
+        .into_iter()
+        .filter_map(|(pat, a)| s.find(pat).map(|i| (i + pat.len(), a)))
+        .min_by_key(|(i, _)| *i)
 }
 
 /// `html` of a page in `dir`, with its relative `href`/`src` values made relative to the root.
@@ -121,11 +103,7 @@ fn rebase_url(url: &str, dir: &str) -> String {
     let external = url.starts_with('#')
         || url.starts_with('/')
         || url.is_empty()
-        || url.split_once(':').is_some_and(|(scheme, _)| {
-            scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
-        });
+        || url.split_once(':').is_some_and(|(scheme, _)| scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c)));
     if external {
         return url.to_string();
     }
@@ -151,8 +129,7 @@ mod tests {
 
     #[test]
     fn ids_stay_unique_and_links_between_pages_stay_inside() {
-        let names: HashMap<&str, String> =
-            [("a.html", "a".to_string()), ("g/b.html", "g-b".to_string())].into();
+        let names: HashMap<&str, String> = [("a.html", "a".to_string()), ("g/b.html", "g-b".to_string())].into();
         let html = "<h2 id=\"x\"><a href=\"#x\">X</a></h2><a href=\"b.html#y\">b</a> <a href=\"b.html\">b</a> <img src=\"i.png\"> <a href=\"../a.html\">a</a> <a href=\"https://e.org/\">e</a>";
         assert_eq!(
             for_print(html, "g", "g-b", &names),

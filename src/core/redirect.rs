@@ -17,15 +17,8 @@ pub fn pages(redirects: &BTreeMap<String, String>, taken: &BTreeSet<String>) -> 
     let mut out = Vec::new();
     for (from, to) in redirects {
         let path = from.trim_start_matches('/');
-        let path = if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.to_string()
-        };
-        if path.contains('#')
-            || path.split('/').any(|p| p == ".." || p == ".")
-            || taken.contains(&path)
-        {
+        let path = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+        if path.contains('#') || path.split('/').any(|p| p == ".." || p == ".") || taken.contains(&path) {
             continue;
         }
         let target = match to.strip_prefix('/') {
@@ -65,23 +58,12 @@ mod tests {
         .collect();
         let taken: BTreeSet<String> = ["page.html".to_string()].into();
         let got = pages(&map, &taken);
-        let paths: Vec<_> = got
-            .iter()
-            .map(|o| o.path.to_string_lossy().into_owned())
-            .collect();
+        let paths: Vec<_> = got.iter().map(|o| o.path.to_string_lossy().into_owned()).collect();
         assert_eq!(paths, ["a.html", "old/deep/b.html", "x.html"]);
         let html = |i: usize| String::from_utf8(got[i].bytes.to_vec()).unwrap();
         assert!(html(0).contains("<meta http-equiv=\"refresh\" content=\"0; url=guide/a.html\">"));
         assert!(html(0).contains("<link rel=\"canonical\" href=\"guide/a.html\">"));
-        assert!(
-            html(1).contains("url=../../guide/b.html#part\""),
-            "{}",
-            html(1)
-        );
-        assert!(
-            html(2).contains("url=https://example.org/x?a=1&amp;b=2\""),
-            "{}",
-            html(2)
-        );
+        assert!(html(1).contains("url=../../guide/b.html#part\""), "{}", html(1));
+        assert!(html(2).contains("url=https://example.org/x?a=1&amp;b=2\""), "{}", html(2));
     }
 }

@@ -79,8 +79,9 @@ pub fn render_markdown(book: &Book, page: &Page, urls: &BTreeMap<String, String>
         files: &book.files,
         smart_punctuation: book.config.html.smart_punctuation,
     };
-    let mut rendered = super::panic::caught(&page.source.path, "rendering this page's markdown", || markdown::render(&page.source, page.body_start, &ctx))
-        .unwrap_or_else(|d| RenderedPage { diagnostics: vec![d], ..RenderedPage::default() });
+    let mut rendered =
+        super::panic::caught(&page.source.path, "rendering this page's markdown", || markdown::render(&page.source, page.body_start, &ctx))
+            .unwrap_or_else(|d| RenderedPage { diagnostics: vec![d], ..RenderedPage::default() });
     rendered.diagnostics.extend(super::verify::block::orphan_outputs(&page.source, page.body_start));
     rendered
 }
@@ -179,11 +180,8 @@ pub fn render_site_cached(
     let mut depths: Vec<usize> = book.pages.iter().map(|p| p.url.matches('/').count()).collect();
     depths.sort_unstable();
     depths.dedup();
-    let sidebars: HashMap<usize, Sidebar> = if shared_nav {
-        HashMap::new()
-    } else {
-        depths.into_iter().map(|d| (d, Sidebar::new(book, &"../".repeat(d)))).collect()
-    };
+    let sidebars: HashMap<usize, Sidebar> =
+        if shared_nav { HashMap::new() } else { depths.into_iter().map(|d| (d, Sidebar::new(book, &"../".repeat(d)))).collect() };
     let pages: Vec<Result<(u64, Output), Diagnostic>> = book
         .pages
         .par_iter()
@@ -224,7 +222,10 @@ pub fn render_site_cached(
     }
     if !book.pages.iter().any(|p| p.url == "index.html") {
         // Like mdBook: the first page doubles as the landing page.
-        outputs.push(landing_page(book, theme, (&outputs[0], &rendered[0]), shared_nav, last_verified(0).as_deref(), dashboard.is_some()).map_err(|d| vec![d])?);
+        outputs.push(
+            landing_page(book, theme, (&outputs[0], &rendered[0]), shared_nav, last_verified(0).as_deref(), dashboard.is_some())
+                .map_err(|d| vec![d])?,
+        );
     }
     // The 404 page and the shared navigation depend on the navigation alone: reused while
     // it does not change (each holds the whole table of contents).
@@ -345,10 +346,20 @@ fn render_page(
         // Badge markers the verify report did not fill (or no report at all) are dropped.
         content: &super::proof::badge::splice(&r.html, &[], &|_| String::new()),
         sidebar,
-        toc: r.headings.iter().filter(|h| (2..=3).contains(&h.level)).map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text }).collect(),
+        toc: r
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text })
+            .collect(),
         prev: prev.map(|p| Link { title: &p.title, url: &p.url }),
         next: next.map(|p| Link { title: &p.title, url: &p.url }),
-        edit_url: cfg.html.edit_url_template.as_ref().filter(|_| place != Place::Extra).map(|t| t.replace("{path}", &page.source.path.to_string_lossy().replace('\\', "/"))),
+        edit_url: cfg
+            .html
+            .edit_url_template
+            .as_ref()
+            .filter(|_| place != Place::Extra)
+            .map(|t| t.replace("{path}", &page.source.path.to_string_lossy().replace('\\', "/"))),
         repo_url: cfg.html.git_repository_url.as_deref(),
         search: cfg.site.search,
         extra_css: &cfg.html.additional_css,
@@ -357,9 +368,7 @@ fn render_page(
         verification,
     };
     let context = tera::Context::from_serialize(&ctx).map_err(|e| Diagnostic::error("template", e.to_string()))?;
-    theme.tera.render("page.html", &context).map_err(|e| {
-        super::theme::template_error(std::path::Path::new("templates/page.html"), "", &e)
-    })
+    theme.tera.render("page.html", &context).map_err(|e| super::theme::template_error(std::path::Path::new("templates/page.html"), "", &e))
 }
 
 fn render_404(book: &Book, theme: &Theme, verification: bool) -> Result<Output, Diagnostic> {
@@ -434,7 +443,8 @@ fn render_dashboard(book: &Book, theme: &Theme, html: &str, shared_nav: bool) ->
 
 fn sitemap(site: &str, book: &Book) -> String {
     let base = if site.ends_with('/') { site.to_string() } else { format!("{site}/") };
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s =
+        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for p in &book.pages {
         s.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&format!("{base}{}", p.url))));
     }

@@ -23,9 +23,7 @@ impl Command {
             .iter()
             .enumerate()
             .map(|(i, (_, w))| (i, w.as_str()))
-            .find(|(_, w)| {
-                !is_prefix(w) && !w.starts_with('>') && !w.starts_with('<') && !is_redirect(w)
-            })
+            .find(|(_, w)| !is_prefix(w) && !w.starts_with('>') && !w.starts_with('<') && !is_redirect(w))
     }
 
     /// The command word without its directory (`/usr/bin/docker` → `docker`).
@@ -36,10 +34,7 @@ impl Command {
     /// The words after the command word.
     pub fn args(&self) -> Vec<&str> {
         match self.name() {
-            Some((i, _)) => self.words[i + 1..]
-                .iter()
-                .map(|(_, w)| w.as_str())
-                .collect(),
+            Some((i, _)) => self.words[i + 1..].iter().map(|(_, w)| w.as_str()).collect(),
             None => Vec::new(),
         }
     }
@@ -72,9 +67,7 @@ pub fn commands(script: &str) -> Vec<Command> {
                 continue;
             }
             continued = false;
-            current
-                .words
-                .push((range.start + start..range.end + start, word));
+            current.words.push((range.start + start..range.end + start, word));
         }
         continued = body.is_some();
         if !continued {
@@ -122,10 +115,7 @@ fn gpu_marker_of(c: &Command) -> Option<String> {
     // `sudo docker …`, `timeout 60 docker …`: the docker command inside.
     let words: Vec<&str> = c.words.iter().map(|(_, w)| w.as_str()).collect();
     let at = words.iter().position(|w| is_cli(w, "docker"))?;
-    let mut rest = words[at + 1..]
-        .iter()
-        .copied()
-        .filter(|w| !w.starts_with('-'));
+    let mut rest = words[at + 1..].iter().copied().filter(|w| !w.starts_with('-'));
     let sub = match rest.next()? {
         "container" => rest.next()?,
         s => s,
@@ -167,29 +157,13 @@ fn is_operator(word: &str) -> bool {
 
 /// Shell keywords that may stand where a command starts.
 fn is_keyword(word: &str) -> bool {
-    matches!(
-        word,
-        "then"
-            | "do"
-            | "else"
-            | "if"
-            | "elif"
-            | "while"
-            | "until"
-            | "!"
-            | "{"
-            | "}"
-            | "fi"
-            | "done"
-    )
+    matches!(word, "then" | "do" | "else" | "if" | "elif" | "while" | "until" | "!" | "{" | "}" | "fi" | "done")
 }
 
 /// Words that may precede the command itself.
 pub fn is_prefix(word: &str) -> bool {
     matches!(word, "time" | "exec" | "env" | "nohup" | "command")
-        || word.split_once('=').is_some_and(|(k, _)| {
-            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
+        || word.split_once('=').is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
 }
 
 /// `2>`, `2>&1`, `&>`-style redirections written as one word.
@@ -214,19 +188,9 @@ fn lex(line: &str) -> (Vec<(Range<usize>, String)>, Option<String>) {
         if c == b'#' {
             break;
         }
-        let op = [
-            ("&&", 2),
-            ("||", 2),
-            ("$(", 2),
-            (";", 1),
-            ("|", 1),
-            ("&", 1),
-            ("(", 1),
-            (")", 1),
-            ("`", 1),
-        ]
-        .into_iter()
-        .find(|(o, _)| line[i..].starts_with(o));
+        let op = [("&&", 2), ("||", 2), ("$(", 2), (";", 1), ("|", 1), ("&", 1), ("(", 1), (")", 1), ("`", 1)]
+            .into_iter()
+            .find(|(o, _)| line[i..].starts_with(o));
         if let Some((o, n)) = op {
             words.push((i..i + n, o.to_string()));
             i += n;
@@ -275,28 +239,14 @@ mod tests {
     use super::*;
 
     fn names(script: &str) -> Vec<String> {
-        commands(script)
-            .iter()
-            .filter_map(|c| c.base().map(str::to_string))
-            .collect()
+        commands(script).iter().filter_map(|c| c.base().map(str::to_string)).collect()
     }
 
     #[test]
     fn splits_commands_and_skips_data() {
         let s = "A=1 time docker ps | grep x && echo 'a; b' # c; d\nif true; then\n  cat <<EOF\nrm -rf /\nEOF\nfi\n\
                  docker run \\\n  --rm busybox true\n$(nvidia-smi -L)\n";
-        assert_eq!(
-            names(s),
-            [
-                "docker",
-                "grep",
-                "echo",
-                "true",
-                "cat",
-                "docker",
-                "nvidia-smi"
-            ]
-        );
+        assert_eq!(names(s), ["docker", "grep", "echo", "true", "cat", "docker", "nvidia-smi"]);
         let c = &commands(s)[5];
         assert_eq!(c.args(), ["run", "--rm", "busybox", "true"]);
         assert_eq!(&s[c.words[3].0.clone()], "busybox");
@@ -311,35 +261,14 @@ mod tests {
         assert_eq!(infer_needs("docker run --runtime=nvidia x"), gpu);
         assert_eq!(infer_needs("docker run --device nvidia.com/gpu=all x"), gpu);
         assert_eq!(infer_needs("nvidia-smi -L"), BTreeSet::from([Need::Gpu]));
-        assert_eq!(
-            infer_needs("sudo docker ps"),
-            BTreeSet::from([Need::Docker])
-        );
-        assert_eq!(
-            infer_needs("docker ps -q | xargs docker rm"),
-            BTreeSet::from([Need::Docker])
-        );
+        assert_eq!(infer_needs("sudo docker ps"), BTreeSet::from([Need::Docker]));
+        assert_eq!(infer_needs("docker ps -q | xargs docker rm"), BTreeSet::from([Need::Docker]));
         // Words, not commands.
-        assert_eq!(
-            infer_needs("echo \"pass --gpus all to docker run\""),
-            BTreeSet::new()
-        );
-        assert_eq!(
-            infer_needs("# nvidia-smi --gpus docker\necho dockerfile; my-docker-x"),
-            BTreeSet::new()
-        );
+        assert_eq!(infer_needs("echo \"pass --gpus all to docker run\""), BTreeSet::new());
+        assert_eq!(infer_needs("# nvidia-smi --gpus docker\necho dockerfile; my-docker-x"), BTreeSet::new());
         assert_eq!(infer_needs("echo --gpus nvidia-smi"), BTreeSet::new());
-        assert_eq!(
-            infer_needs("cat <<EOF\ndocker run --gpus all x\nEOF\n"),
-            BTreeSet::new()
-        );
-        assert_eq!(
-            infer_needs("docker inspect --gpus x"),
-            BTreeSet::from([Need::Docker])
-        );
-        assert_eq!(
-            gpu_marker("ls\ndocker run --gpus all x"),
-            Some("--gpus".into())
-        );
+        assert_eq!(infer_needs("cat <<EOF\ndocker run --gpus all x\nEOF\n"), BTreeSet::new());
+        assert_eq!(infer_needs("docker inspect --gpus x"), BTreeSet::from([Need::Docker]));
+        assert_eq!(gpu_marker("ls\ndocker run --gpus all x"), Some("--gpus".into()));
     }
 }

@@ -21,11 +21,7 @@ impl SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile {
-            path: path.into(),
-            text,
-            line_starts,
-        }
+        SourceFile { path: path.into(), text, line_starts }
     }
 
     pub fn path(&self) -> &Path {
@@ -37,10 +33,7 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         (line, col)
     }
 
@@ -53,10 +46,7 @@ impl SourceFile {
     pub fn line_span(&self, line: usize) -> Span {
         let idx = line.clamp(1, self.line_starts.len()) - 1;
         let start = self.line_starts[idx];
-        let mut end = self
-            .line_starts
-            .get(idx + 1)
-            .map_or(self.text.len(), |&n| n - 1);
+        let mut end = self.line_starts.get(idx + 1).map_or(self.text.len(), |&n| n - 1);
         if end > start && self.text.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }

@@ -22,8 +22,7 @@ pub fn split(diags: Vec<Diagnostic>, strict: bool) -> (Vec<Diagnostic>, Vec<Diag
     for mut d in diags {
         if d.is_error() && !strict && is_lenient(&d) {
             d.severity = Severity::Warning;
-            d.notes
-                .push("a build error with `[site] strict-links = true` in book.toml".into());
+            d.notes.push("a build error with `[site] strict-links = true` in book.toml".into());
             warnings.push(d);
         } else if d.is_error() {
             errors.push(d);
@@ -36,10 +35,7 @@ pub fn split(diags: Vec<Diagnostic>, strict: bool) -> (Vec<Diagnostic>, Vec<Diag
 
 /// For `cookbook check`: the lenient problems count as findings (errors) again.
 pub fn promote(diags: &mut [Diagnostic]) {
-    for d in diags
-        .iter_mut()
-        .filter(|d| is_lenient(d) || d.code == "summary")
-    {
+    for d in diags.iter_mut().filter(|d| is_lenient(d) || d.code == "summary") {
         d.severity = Severity::Error;
         d.notes.retain(|n| !n.contains("strict-links"));
     }
@@ -58,14 +54,8 @@ mod tests {
             Diagnostic::error("include", "missing file"),
         ];
         let (errors, warnings) = split(diags.clone(), false);
-        assert_eq!(
-            errors.iter().map(|d| d.code).collect::<Vec<_>>(),
-            ["config"]
-        );
-        assert_eq!(
-            warnings.iter().map(|d| d.code).collect::<Vec<_>>(),
-            ["link", "config", "include"]
-        );
+        assert_eq!(errors.iter().map(|d| d.code).collect::<Vec<_>>(), ["config"]);
+        assert_eq!(warnings.iter().map(|d| d.code).collect::<Vec<_>>(), ["link", "config", "include"]);
         assert!(warnings[0].notes[0].contains("strict-links"));
         let (errors, warnings) = split(diags, true);
         assert_eq!(errors.len(), 3);

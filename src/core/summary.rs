@@ -80,17 +80,19 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
         }
         let indent = line.len() - line.trim_start().len();
         let err = |msg: &str, col: usize, len: usize, help: &str| {
-            Diagnostic::error("summary", msg.to_string())
-                .at(src, start + col..start + col + len)
-                .help(help.to_string())
+            Diagnostic::error("summary", msg.to_string()).at(src, start + col..start + col + len).help(help.to_string())
         };
         if let Some(title) = trimmed.strip_prefix("# ") {
             close_all(&mut stack, &mut summary.items);
             if summary.title.is_none() && summary.items.is_empty() && section == Section::Prefix {
                 summary.title = Some(title.trim().to_string());
             } else if section == Section::Suffix {
-                errors.push(err("a part title cannot follow suffix chapters", indent, trimmed.len(),
-                    "move the part above the suffix chapters"));
+                errors.push(err(
+                    "a part title cannot follow suffix chapters",
+                    indent,
+                    trimmed.len(),
+                    "move the part above the suffix chapters",
+                ));
             } else {
                 section = Section::Numbered;
                 summary.items.push(SummaryItem::PartTitle { title: title.trim().to_string(), line: line_no });
@@ -98,8 +100,12 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
             continue;
         }
         if trimmed.starts_with('#') {
-            errors.push(err("only `# ` (level 1) headings are allowed in SUMMARY.md", indent, trimmed.len(),
-                "use `# Part title` for a part, or remove the heading"));
+            errors.push(err(
+                "only `# ` (level 1) headings are allowed in SUMMARY.md",
+                indent,
+                trimmed.len(),
+                "use `# Part title` for a part, or remove the heading",
+            ));
             continue;
         }
         if is_separator(trimmed) {
@@ -110,21 +116,33 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
         let list = list_item(trimmed);
         if let Some((mark, rest)) = list {
             if section == Section::Suffix {
-                errors.push(err("numbered chapters cannot follow suffix chapters", indent, 1,
-                    "move this list item above the suffix chapters, or make it a plain `[Title](file.md)` link"));
+                errors.push(err(
+                    "numbered chapters cannot follow suffix chapters",
+                    indent,
+                    1,
+                    "move this list item above the suffix chapters, or make it a plain `[Title](file.md)` link",
+                ));
                 continue;
             }
             section = Section::Numbered;
             if let Some(b) = bullet.filter(|&b| b != mark) {
-                errors.push(err(&format!("list items mix `{b}` and `{mark}`"), indent, 1,
-                    &format!("use `{b}` for every list item, as mdBook requires")));
+                errors.push(err(
+                    &format!("list items mix `{b}` and `{mark}`"),
+                    indent,
+                    1,
+                    &format!("use `{b}` for every list item, as mdBook requires"),
+                ));
                 continue;
             }
             bullet = Some(mark);
             let link_col = line.len() - rest.len();
             let Some(mut chapter) = parse_link(rest, start + link_col, line_no) else {
-                errors.push(err("expected a link: `- [Title](file.md)`", link_col, rest.trim_end().len(),
-                    "each list item is one link; a draft chapter is `- [Title]()`"));
+                errors.push(err(
+                    "expected a link: `- [Title](file.md)`",
+                    link_col,
+                    rest.trim_end().len(),
+                    "each list item is one link; a draft chapter is `- [Title]()`",
+                ));
                 continue;
             };
             // Close chapters at the same or deeper indentation.
@@ -132,8 +150,12 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
                 let (i, c) = stack.pop().unwrap();
                 if i > indent && !stack.iter().any(|(j, _)| *j == indent) && stack.last().is_some_and(|(j, _)| *j < indent) {
                     // A dedent to a level that was never opened.
-                    errors.push(err("this list item's indentation matches no enclosing item", 0, indent.max(1),
-                        "indent nested chapters consistently (e.g. by 2 or 4 spaces per level)"));
+                    errors.push(err(
+                        "this list item's indentation matches no enclosing item",
+                        0,
+                        indent.max(1),
+                        "indent nested chapters consistently (e.g. by 2 or 4 spaces per level)",
+                    ));
                 }
                 attach(&mut stack, &mut summary.items, c);
             }
@@ -150,8 +172,12 @@ pub fn parse_summary(src: &SourceFile) -> Result<Summary, Vec<Diagnostic>> {
         if let Some(chapter) = parse_link(trimmed, start + indent, line_no) {
             close_all(&mut stack, &mut summary.items);
             if chapter.path.is_none() {
-                errors.push(err("a prefix or suffix chapter cannot be a draft", indent, trimmed.len(),
-                    "give it a file, `[Title](file.md)`, or make it a numbered `- [Title]()` draft"));
+                errors.push(err(
+                    "a prefix or suffix chapter cannot be a draft",
+                    indent,
+                    trimmed.len(),
+                    "give it a file, `[Title](file.md)`, or make it a numbered `- [Title]()` draft",
+                ));
                 continue;
             }
             if section == Section::Numbered {
@@ -236,14 +262,7 @@ fn parse_link(text: &str, offset: usize, line: usize) -> Option<Chapter> {
         let t = target.split('#').next().unwrap_or(target);
         super::urlpath::percent_decode_lossy(t.trim_start_matches("./"))
     });
-    Some(Chapter {
-        title,
-        path,
-        number: Vec::new(),
-        nested: Vec::new(),
-        line,
-        path_span: target_start..target_start + target.len(),
-    })
+    Some(Chapter { title, path, number: Vec::new(), nested: Vec::new(), line, path_span: target_start..target_start + target.len() })
 }
 
 /// The destination of a link whose `(` has been read: `<a b.md>` or `a_(b).md`, then an

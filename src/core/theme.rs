@@ -50,7 +50,11 @@ impl Theme {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut assets = vec![Output::new("theme.css", format!("{THEME_CSS}{SEARCH_CSS}")), Output::new("theme.js", THEME_JS), Output::new("favicon.svg", FAVICON_SVG)];
+        let mut assets = vec![
+            Output::new("theme.css", format!("{THEME_CSS}{SEARCH_CSS}")),
+            Output::new("theme.js", THEME_JS),
+            Output::new("favicon.svg", FAVICON_SVG),
+        ];
         if search {
             assets.push(Output::new("search.js", shipped_js(SEARCH_JS)));
         }
@@ -131,9 +135,15 @@ mod tests {
     fn the_search_client_ships_within_its_10_kb_budget() {
         let shipped = shipped_js(SEARCH_JS);
         assert!(shipped.len() <= 10 * 1024, "search.js ships {} bytes; the budget is 10 KB", shipped.len());
-        assert_eq!(shipped_js("/* a\n b */\n  let a = 1; // kept\n// gone\n\n  x('//', \"/*\");\n"), "let a = 1; // kept\nx('//', \"/*\");\n");
+        assert_eq!(
+            shipped_js("/* a\n b */\n  let a = 1; // kept\n// gone\n\n  x('//', \"/*\");\n"),
+            "let a = 1; // kept\nx('//', \"/*\");\n"
+        );
         // Joined only there (not after `++`), never after a line holding `//`.
-        assert_eq!(shipped_js("f(a,\n  b) {\n  return [\n 1];\n}\nx = 1\n(y)\ng('//', {\nz\ni++\nj &&\nk\n"), "f(a,b) {return [1];}\nx = 1\n(y)\ng('//', {\nz\ni++\nj &&k\n");
+        assert_eq!(
+            shipped_js("f(a,\n  b) {\n  return [\n 1];\n}\nx = 1\n(y)\ng('//', {\nz\ni++\nj &&\nk\n"),
+            "f(a,b) {return [1];}\nx = 1\n(y)\ng('//', {\nz\ni++\nj &&k\n"
+        );
     }
 
     #[test]
@@ -141,7 +151,8 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("page.html".to_string(), b"<p>\n{{ content | safe }\n".to_vec());
         let e = Theme::new(&o, false).err().unwrap();
-        eprintln!("{:?}", e[0].location); assert_eq!(e[0].position().unwrap(), "templates/page.html:2:19", "{}", e[0]);
+        eprintln!("{:?}", e[0].location);
+        assert_eq!(e[0].position().unwrap(), "templates/page.html:2:19", "{}", e[0]);
         assert!(e[0].to_string().contains("2 | {{ content | safe }"), "{}", e[0]);
     }
 }

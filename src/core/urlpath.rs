@@ -101,13 +101,11 @@ pub fn percent_decode_lossy(raw: &str) -> String {
 
 /// The value of `name` in a query string (`v=3&x` → `v` is `3`), undecoded.
 pub fn query_value<'a>(query: &'a str, name: &str) -> Option<&'a str> {
-    query
-        .split('&')
-        .find_map(|pair| match pair.split_once('=') {
-            Some((k, v)) if k == name => Some(v),
-            None if pair == name => Some(""),
-            _ => None,
-        })
+    query.split('&').find_map(|pair| match pair.split_once('=') {
+        Some((k, v)) if k == name => Some(v),
+        None if pair == name => Some(""),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -124,18 +122,9 @@ mod tests {
         assert_eq!(key("/index.html"), Ok("index.html".into()));
         assert_eq!(key("/gpu/"), Ok("gpu/index.html".into()));
         assert_eq!(key("/gpu/cdi.html?x=1#top"), Ok("gpu/cdi.html".into()));
-        assert_eq!(
-            key("/assets/theme%20dark.css"),
-            Ok("assets/theme dark.css".into())
-        );
+        assert_eq!(key("/assets/theme%20dark.css"), Ok("assets/theme dark.css".into()));
         assert_eq!(key("/caf%C3%A9.html"), Ok("café.html".into()));
-        assert_eq!(
-            resolve("/gpu").unwrap(),
-            SitePath {
-                key: "gpu".into(),
-                folder: false
-            }
-        );
+        assert_eq!(resolve("/gpu").unwrap(), SitePath { key: "gpu".into(), folder: false });
         assert!(resolve("/gpu/").unwrap().folder);
     }
 

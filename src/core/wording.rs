@@ -12,9 +12,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .into_iter()
         .filter(|c| *c != word)
         .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|(d, c)| {
-            *d <= (c.chars().count() / 3).max(1) + 1 && *d < word.chars().count().max(1)
-        })
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) + 1 && *d < word.chars().count().max(1))
         .min()
         .map(|(_, c)| c)
 }
@@ -53,23 +51,11 @@ mod tests {
 
     #[test]
     fn words() {
-        assert_eq!(
-            [count(0, "page"), count(1, "page"), count(2, "error")],
-            ["0 pages", "1 page", "2 errors"]
-        );
-        assert_eq!(
-            closest("shared-memroy", ["intro", "shared-memory"]),
-            Some("shared-memory")
-        );
-        assert_eq!(
-            closest("gpus", ["docker", "gpu", "registry", "network"]),
-            Some("gpu")
-        );
+        assert_eq!([count(0, "page"), count(1, "page"), count(2, "error")], ["0 pages", "1 page", "2 errors"]);
+        assert_eq!(closest("shared-memroy", ["intro", "shared-memory"]), Some("shared-memory"));
+        assert_eq!(closest("gpus", ["docker", "gpu", "registry", "network"]), Some("gpu"));
         assert_eq!(closest("zzz", ["gpu"]), None);
-        assert_eq!(
-            plain("invalid type: string \"two\", expected usize"),
-            "invalid type: string \"two\", expected a whole number"
-        );
+        assert_eq!(plain("invalid type: string \"two\", expected usize"), "invalid type: string \"two\", expected a whole number");
         assert_eq!(plain("expected a sequence"), "expected a list");
     }
 }

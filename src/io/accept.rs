@@ -80,13 +80,7 @@ struct Shared {
 }
 
 /// Starts accepting on `listener` and answering with `workers` threads that call `handler`.
-pub fn start(
-    listener: TcpListener,
-    handler: Handler,
-    workers: usize,
-    notices: Notices,
-    drain_after: Duration,
-) -> io::Result<Acceptor> {
+pub fn start(listener: TcpListener, handler: Handler, workers: usize, notices: Notices, drain_after: Duration) -> io::Result<Acceptor> {
     let (control, woken) = mpsc::channel();
     let keeper = listener.try_clone()?;
     let first = Arc::new(generation(&keeper, 1)?);
@@ -108,19 +102,10 @@ pub fn start(
     let drained = (shared.clone(), handler);
     let drainer = thread::Builder::new().name("serve-drain".into());
     threads.push(drainer.spawn(move || drain(&drained.0, &*drained.1))?);
-    let supervisor = Supervisor {
-        keeper,
-        shared: shared.clone(),
-        notices,
-    };
+    let supervisor = Supervisor { keeper, shared: shared.clone(), notices };
     let supervising = thread::Builder::new().name("serve-accept".into());
     threads.push(supervising.spawn(move || supervisor.run(woken))?);
-    Ok(Acceptor {
-        keeper: listener,
-        shared,
-        control,
-        threads,
-    })
+    Ok(Acceptor { keeper: listener, shared, control, threads })
 }
 
 impl Acceptor {
@@ -157,20 +142,13 @@ impl Shared {
             if let Some(gen) = current.as_ref().filter(|g| g.id != after) {
                 return Some(gen.clone());
             }
-            current = self
-                .changed
-                .wait(current)
-                .unwrap_or_else(|e| e.into_inner());
+            current = self.changed.wait(current).unwrap_or_else(|e| e.into_inner());
         }
     }
 }
 
 /// A worker: answers the current generation's requests, and moves on when it is replaced.
-fn work(
-    shared: &Shared,
-    handler: &(dyn Fn(tiny_http::Request) + Send + Sync),
-    control: &Sender<Control>,
-) {
+fn work(shared: &Shared, handler: &(dyn Fn(tiny_http::Request) + Send + Sync), control: &Sender<Control>) {
     let mut last = 0;
     while let Some(gen) = shared.next_generation(last) {
         last = gen.id;
@@ -200,11 +178,7 @@ fn drain(shared: &Shared, handler: &(dyn Fn(tiny_http::Request) + Send + Sync)) 
         let retired: Vec<Arc<Generation>> = {
             let mut retired = shared.retired.lock().unwrap_or_else(|e| e.into_inner());
             retired.retain(|(_, last)| last.elapsed() < shared.drain_after);
-            retired
-                .iter()
-                .filter(|(g, _)| g.left.load(Ordering::SeqCst) >= shared.workers)
-                .map(|(g, _)| g.clone())
-                .collect()
+            retired.iter().filter(|(g, _)| g.left.load(Ordering::SeqCst) >= shared.workers).map(|(g, _)| g.clone()).collect()
         };
         for gen in retired {
             let mut answered = false;
@@ -229,14 +203,7 @@ fn generation(keeper: &TcpListener, id: u64) -> io::Result<Generation> {
     let listener = keeper.try_clone()?;
     let fd = raw_fd(&listener);
     let server = tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?;
-    Ok(Generation {
-        id,
-        server,
-        started: Instant::now(),
-        queued: queued(keeper),
-        fd,
-        left: AtomicUsize::new(0),
-    })
+    Ok(Generation { id, server, started: Instant::now(), queued: queued(keeper), fd, left: AtomicUsize::new(0) })
 }
 
 /// The thread that starts a new generation whenever the current one stops accepting.
@@ -256,20 +223,13 @@ impl Supervisor {
         let mut reported = HashSet::new();
         let mut suspect = false;
         loop {
-            let wait = restart_at.map_or(ALIVE_TICK, |at| {
-                at.saturating_duration_since(Instant::now()).min(ALIVE_TICK)
-            });
+            let wait = restart_at.map_or(ALIVE_TICK, |at| at.saturating_duration_since(Instant::now()).min(ALIVE_TICK));
             let ended = match woken.recv_timeout(wait) {
                 Ok(Control::Stop) | Err(RecvTimeoutError::Disconnected) => break,
-                Ok(Control::Ended(id, error)) => {
-                    self.retire(Some(id)).map(|gen| (gen, Some(error)))
-                }
+                Ok(Control::Ended(id, error)) => self.retire(Some(id)).map(|gen| (gen, Some(error))),
                 Err(RecvTimeoutError::Timeout) => {
                     // Dead on two checks in a row: an accept error on its way has arrived by then.
-                    let alive = shared
-                        .lock_current()
-                        .as_ref()
-                        .is_none_or(|g| same_socket(g.fd, &self.keeper));
+                    let alive = shared.lock_current().as_ref().is_none_or(|g| same_socket(g.fd, &self.keeper));
                     let was_suspect = std::mem::replace(&mut suspect, !alive);
                     if !alive && was_suspect {
                         suspect = false;
@@ -285,10 +245,7 @@ impl Supervisor {
                 }
                 // Out of descriptors but the backlog shrank: connections are being accepted
                 // and closed, so the next try comes soon again.
-                let progress = gen
-                    .queued
-                    .zip(queued(&self.keeper))
-                    .is_some_and(|(a, b)| b < a);
+                let progress = gen.queued.zip(queued(&self.keeper)).is_some_and(|(a, b)| b < a);
                 if progress || gen.started.elapsed() >= HEALTHY_FOR {
                     backoff = MIN_BACKOFF;
                 }
@@ -299,9 +256,7 @@ impl Supervisor {
                     Some(e) if !transient(e) => {
                         hard_failures += 1;
                         if hard_failures >= MAX_HARD_FAILURES {
-                            (self.notices.fatal)(&format!(
-                                "the preview stopped accepting connections: {e}"
-                            ));
+                            (self.notices.fatal)(&format!("the preview stopped accepting connections: {e}"));
                             break;
                         }
                         format!("accepting a connection failed: {e}")
@@ -311,9 +266,7 @@ impl Supervisor {
                 };
                 let kind = error.as_ref().map_or(0, |e| e.raw_os_error().unwrap_or(-1));
                 if reported.insert(kind) {
-                    (self.notices.warn)(&format!(
-                        "{message}; still serving, accepting again shortly"
-                    ));
+                    (self.notices.warn)(&format!("{message}; still serving, accepting again shortly"));
                 }
                 restart_at = Some(Instant::now() + backoff);
             }
@@ -327,16 +280,12 @@ impl Supervisor {
                     }
                     Err(e) if transient(&e) => {
                         if reported.insert(e.raw_os_error().unwrap_or(-1)) {
-                            (self.notices.warn)(&format!(
-                                "restarting the accept loop failed: {e}; trying again shortly"
-                            ));
+                            (self.notices.warn)(&format!("restarting the accept loop failed: {e}; trying again shortly"));
                         }
                         restart_at = Some(Instant::now() + backoff);
                     }
                     Err(e) => {
-                        (self.notices.fatal)(&format!(
-                            "the preview stopped accepting connections and could not restart: {e}"
-                        ));
+                        (self.notices.fatal)(&format!("the preview stopped accepting connections and could not restart: {e}"));
                         break;
                     }
                 }
@@ -353,9 +302,7 @@ impl Supervisor {
     /// blocked on it move on, and the drainer answers what it still receives.
     fn retire(&self, id: Option<u64>) -> Option<Arc<Generation>> {
         let shared = &self.shared;
-        let gen = shared
-            .lock_current()
-            .take_if(|g| id.is_none_or(|id| g.id == id))?;
+        let gen = shared.lock_current().take_if(|g| id.is_none_or(|id| g.id == id))?;
         shared.current_id.store(0, Ordering::SeqCst);
         for _ in 0..shared.workers {
             gen.server.unblock();
@@ -388,10 +335,7 @@ mod tests {
         // and so does every new accept loop.
         shutdown(&keeper);
         let message = fatal.recv_timeout(Duration::from_secs(10)).unwrap();
-        assert!(
-            message.contains("stopped accepting connections"),
-            "{message}"
-        );
+        assert!(message.contains("stopped accepting connections"), "{message}");
         acceptor.stop();
     }
 }

@@ -27,13 +27,8 @@ impl DeferredWork {
     pub fn start(site: Arc<LiveSite>) -> std::io::Result<DeferredWork> {
         let shared = Arc::new((Mutex::new(Queue::default()), Condvar::new()));
         let queue = shared.clone();
-        let thread = thread::Builder::new()
-            .name("serve-search".into())
-            .spawn(move || run(&queue, &site))?;
-        Ok(DeferredWork {
-            shared,
-            thread: Some(thread),
-        })
+        let thread = thread::Builder::new().name("serve-search".into()).spawn(move || run(&queue, &site))?;
+        Ok(DeferredWork { shared, thread: Some(thread) })
     }
 
     /// Runs `job` for the build that installed `version`, after the one running now; a job
@@ -49,10 +44,7 @@ impl Drop for DeferredWork {
     /// Drops the waiting job and waits for the running one.
     fn drop(&mut self) {
         let (lock, wake) = &*self.shared;
-        *lock.lock().unwrap_or_else(|e| e.into_inner()) = Queue {
-            next: None,
-            stop: true,
-        };
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = Queue { next: None, stop: true };
         wake.notify_all();
         if let Some(t) = self.thread.take() {
             let _ = t.join();

@@ -42,10 +42,7 @@ impl Engine {
     /// local socket. Docker CLI contexts are not read (bollard has no support for them).
     /// Nothing is sent until [`Engine::preflight`].
     pub fn connect() -> Result<Engine, DockerError> {
-        let host = std::env::var("DOCKER_HOST")
-            .ok()
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| "unix:///var/run/docker.sock".into());
+        let host = std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "unix:///var/run/docker.sock".into());
         // bollard is built without its `ssl` feature: a TLS engine would get plain HTTP and
         // answer with a confusing error, so say what is missing instead.
         let tls = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty() && v != "0");
@@ -126,10 +123,20 @@ impl Engine {
         let mut out = Vec::new();
         for c in c.map_err(self.call_err("listing containers"))? {
             let name = c.names.as_ref().and_then(|n| n.first()).map(|n| n.trim_start_matches('/').to_string());
-            out.push(Resource { kind: Kind::Container, id: c.id.unwrap_or_default(), name: name.unwrap_or_default(), labels: labels(c.labels) });
+            out.push(Resource {
+                kind: Kind::Container,
+                id: c.id.unwrap_or_default(),
+                name: name.unwrap_or_default(),
+                labels: labels(c.labels),
+            });
         }
         for n in n.map_err(self.call_err("listing networks"))? {
-            out.push(Resource { kind: Kind::Network, id: n.id.unwrap_or_default(), name: n.name.unwrap_or_default(), labels: labels(n.labels) });
+            out.push(Resource {
+                kind: Kind::Network,
+                id: n.id.unwrap_or_default(),
+                name: n.name.unwrap_or_default(),
+                labels: labels(n.labels),
+            });
         }
         for v in v.map_err(self.call_err("listing volumes"))?.volumes.unwrap_or_default() {
             out.push(Resource { kind: Kind::Volume, id: v.name.clone(), name: v.name, labels: v.labels.into_iter().collect() });
@@ -202,9 +209,8 @@ impl Engine {
             .repo(reference)
             .changes(changes.iter().map(|c| c.to_string()).collect())
             .build();
-        let results: Vec<_> = self.block_on(async {
-            self.docker.create_image(Some(opts), Some(bollard::body_full(tar.into())), None).collect().await
-        });
+        let results: Vec<_> =
+            self.block_on(async { self.docker.create_image(Some(opts), Some(bollard::body_full(tar.into())), None).collect().await });
         for r in results {
             r.map_err(self.call_err("importing an image"))?;
         }

@@ -53,10 +53,7 @@ fn install_stop_handlers() -> io::Result<()> {
 
 /// The signal that stopped the run, if one did: `SIGINT` (2) or `SIGTERM` (15).
 pub fn stopped_by() -> Option<i32> {
-    INTERRUPTED
-        .load(Ordering::SeqCst)
-        .then(|| SIGNAL.load(Ordering::SeqCst))
-        .filter(|s| *s > 0)
+    INTERRUPTED.load(Ordering::SeqCst).then(|| SIGNAL.load(Ordering::SeqCst)).filter(|s| *s > 0)
 }
 
 /// A process group registered for the second signal; unregistered on drop.
@@ -64,10 +61,7 @@ pub struct Tracked(Option<usize>);
 
 /// Registers `pgid` (if a slot is free: more than 256 groups at once go untracked).
 pub fn track(pgid: i32) -> Tracked {
-    Tracked(GROUPS.iter().position(|s| {
-        s.compare_exchange(0, pgid, Ordering::SeqCst, Ordering::SeqCst)
-            .is_ok()
-    }))
+    Tracked(GROUPS.iter().position(|s| s.compare_exchange(0, pgid, Ordering::SeqCst, Ordering::SeqCst).is_ok()))
 }
 
 impl Drop for Tracked {
@@ -86,9 +80,7 @@ pub struct Interrupt {
 /// Routes SIGINT and SIGTERM to the returned [`Interrupt`].
 pub fn install() -> io::Result<Interrupt> {
     let signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
-    Ok(Interrupt {
-        signals: Mutex::new(signals),
-    })
+    Ok(Interrupt { signals: Mutex::new(signals) })
 }
 
 impl Interrupt {

@@ -34,11 +34,7 @@ impl Marked {
 pub fn own_run_id() -> RunId {
     let pid = std::process::id();
     let hostname = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
-    RunId {
-        pid,
-        start: start_ticks(pid as i32).unwrap_or(0),
-        host: run_id::host_hash(hostname.trim()),
-    }
+    RunId { pid, start: start_ticks(pid as i32).unwrap_or(0), host: run_id::host_hash(hostname.trim()) }
 }
 
 /// Whether the run that made something may still be alive. Runs of another host, and
@@ -53,12 +49,7 @@ pub fn is_alive(run: RunId, own: RunId) -> bool {
 /// A process's start time in clock ticks after boot (field 22 of `/proc/<pid>/stat`).
 fn start_ticks(pid: i32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(19)?
-        .parse()
-        .ok()
+    stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// Every live process (zombies aside) that carries a run's marker, but this one.
@@ -82,33 +73,18 @@ fn marked_among(pids: impl Iterator<Item = i32>) -> Vec<Marked> {
         };
         let var = |name: &str| {
             env.split(|b| *b == 0)
-                .find_map(|v| {
-                    v.strip_prefix(name.as_bytes())
-                        .and_then(|v| v.strip_prefix(b"="))
-                })
+                .find_map(|v| v.strip_prefix(name.as_bytes()).and_then(|v| v.strip_prefix(b"=")))
                 .map(|v| String::from_utf8_lossy(v).into_owned())
         };
         let Some(page) = var("COOKBOOK_VERIFY_PAGE") else {
             continue;
         };
         let stat = std::fs::read_to_string(dir.join("stat")).unwrap_or_default();
-        if stat
-            .rsplit_once(')')
-            .and_then(|(_, s)| s.split_whitespace().next())
-            == Some("Z")
-        {
+        if stat.rsplit_once(')').and_then(|(_, s)| s.split_whitespace().next()) == Some("Z") {
             continue;
         }
-        let name = std::fs::read_to_string(dir.join("comm"))
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        found.push(Marked {
-            pid,
-            name,
-            page,
-            block: var("COOKBOOK_VERIFY_BLOCK"),
-        });
+        let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default().trim().to_string();
+        found.push(Marked { pid, name, page, block: var("COOKBOOK_VERIFY_BLOCK") });
     }
     found.sort_by_key(|p| p.pid);
     found.dedup_by_key(|p| p.pid);
@@ -134,17 +110,10 @@ fn descendants() -> Option<Vec<i32>> {
     let mut out = Vec::new();
     let mut queue = vec![std::process::id() as i32];
     while let Some(pid) = queue.pop() {
-        for task in std::fs::read_dir(format!("/proc/{pid}/task"))
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
+        for task in std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten() {
             match std::fs::read_to_string(task.path().join("children")) {
                 Ok(text) => {
-                    for child in text
-                        .split_whitespace()
-                        .filter_map(|c| c.parse::<i32>().ok())
-                    {
+                    for child in text.split_whitespace().filter_map(|c| c.parse::<i32>().ok()) {
                         out.push(child);
                         queue.push(child);
                     }
@@ -159,11 +128,7 @@ fn descendants() -> Option<Vec<i32>> {
 
 /// Kills (SIGKILL) the page's processes that are still alive, and returns them.
 pub fn kill_page_processes(page_tag: &str) -> Vec<Marked> {
-    let candidates = if SUBREAPER.load(Ordering::SeqCst) {
-        descendants()
-    } else {
-        None
-    };
+    let candidates = if SUBREAPER.load(Ordering::SeqCst) { descendants() } else { None };
     let marked = match candidates {
         Some(pids) => marked_among(pids.into_iter()),
         None => marked_processes(),
@@ -186,12 +151,7 @@ pub fn kill_page_processes(page_tag: &str) -> Vec<Marked> {
 /// A process's parent (field 4 of `/proc/<pid>/stat`).
 fn parent_of(pid: i32) -> Option<i32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat.rsplit_once(')')?
-        .1
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
 }
 
 fn kill(pid: i32) {
@@ -215,14 +175,10 @@ pub fn apply_images(engine: &Engine, plan: &ImageCleanup) -> (Vec<String>, Vec<S
     let mut not_back = BTreeSet::new();
     for (tag, old) in &plan.restore {
         match engine.tag_image(old, tag) {
-            Ok(()) => done.push(format!(
-                "tag {tag} pointed back at its image from before the run"
-            )),
+            Ok(()) => done.push(format!("tag {tag} pointed back at its image from before the run")),
             Err(e) => {
                 not_back.insert(tag.clone());
-                failed.push(format!(
-                    "tag {tag} (it existed before the run; could not point it back: {e})"
-                ));
+                failed.push(format!("tag {tag} (it existed before the run; could not point it back: {e})"));
             }
         }
     }
@@ -232,11 +188,7 @@ pub fn apply_images(engine: &Engine, plan: &ImageCleanup) -> (Vec<String>, Vec<S
             Err(e) => failed.push(format!("tag {tag} ({e})")),
         }
     }
-    for image in plan
-        .remove
-        .iter()
-        .filter(|i| !i.tags.iter().any(|t| not_back.contains(t)))
-    {
+    for image in plan.remove.iter().filter(|i| !i.tags.iter().any(|t| not_back.contains(t))) {
         match engine.remove_image(&image.id, true) {
             Ok(()) => done.push(ledger::describe_image(image)),
             Err(e) => failed.push(format!("{} ({e})", ledger::describe_image(image))),
@@ -253,47 +205,29 @@ pub fn recover(engine: Option<&Engine>, own: RunId) -> Vec<String> {
     let run_of = |tag: &str| tag.split('/').next().unwrap_or("").to_string();
     for p in marked_processes().into_iter().filter(|p| dead(&p.page)) {
         kill(p.pid);
-        notes.push(format!(
-            "killed {} left by run {} (no longer alive)",
-            p.describe(),
-            run_of(&p.page)
-        ));
+        notes.push(format!("killed {} left by run {} (no longer alive)", p.describe(), run_of(&p.page)));
     }
     let scratch = dead_scratch(&std::env::temp_dir(), own);
     if let Some(engine) = engine {
         match engine.resources() {
             Ok(listed) => {
-                let mut left: Vec<&Resource> = listed
-                    .iter()
-                    .filter(|r| r.labels.get(PAGE_LABEL).is_some_and(|t| dead(t)))
-                    .collect();
+                let mut left: Vec<&Resource> = listed.iter().filter(|r| r.labels.get(PAGE_LABEL).is_some_and(|t| dead(t))).collect();
                 left.sort();
                 for r in left {
                     let run = run_of(&r.labels[PAGE_LABEL]);
                     notes.push(match engine.remove(r) {
-                        Ok(()) => format!(
-                            "removed {} left by run {run} (no longer alive)",
-                            r.describe()
-                        ),
-                        Err(e) => format!(
-                            "could not remove {} left by run {run} (no longer alive): {e}",
-                            r.describe()
-                        ),
+                        Ok(()) => format!("removed {} left by run {run} (no longer alive)", r.describe()),
+                        Err(e) => format!("could not remove {} left by run {run} (no longer alive): {e}", r.describe()),
                     });
                 }
             }
-            Err(e) => notes.push(format!(
-                "cannot list Docker resources to remove what dead runs left: {e}"
-            )),
+            Err(e) => notes.push(format!("cannot list Docker resources to remove what dead runs left: {e}")),
         }
         notes.extend(recover_images(engine, &scratch));
     }
     for (run, dir) in scratch {
         notes.push(match std::fs::remove_dir_all(&dir) {
-            Ok(()) => format!(
-                "removed scratch folder {} left by run {run} (no longer alive)",
-                dir.display()
-            ),
+            Ok(()) => format!("removed scratch folder {} left by run {run} (no longer alive)", dir.display()),
             Err(err) => format!("could not remove scratch folder {}: {err}", dir.display()),
         });
     }
@@ -320,65 +254,34 @@ fn recover_images(engine: &Engine, scratch: &[(RunId, PathBuf)]) -> Vec<String> 
             .into_iter()
             .flatten()
             .flatten()
-            .filter_map(|e| {
-                Some((
-                    e.file_name()
-                        .to_str()?
-                        .strip_prefix("page-")?
-                        .parse()
-                        .ok()?,
-                    e.path(),
-                ))
-            })
+            .filter_map(|e| Some((e.file_name().to_str()?.strip_prefix("page-")?.parse().ok()?, e.path())))
             .collect();
         pages.sort();
         let page_tags: Vec<String> = pages.iter().map(|(n, _)| format!("{run}/{n}")).collect();
         for ((_, page_dir), page_tag) in pages.iter().zip(&page_tags) {
-            let ledger_text =
-                std::fs::read_to_string(page_dir.join("meta").join("ledger")).unwrap_or_default();
-            let noted: Vec<Noted> = ledger::parse_ledger(&ledger_text)
-                .into_iter()
-                .map(|(n, _)| n)
-                .collect();
-            let plan =
-                ledger::images_to_clean(&images, page_tag, &noted, &before_ids, &before_tags);
+            let ledger_text = std::fs::read_to_string(page_dir.join("meta").join("ledger")).unwrap_or_default();
+            let noted: Vec<Noted> = ledger::parse_ledger(&ledger_text).into_iter().map(|(n, _)| n).collect();
+            let plan = ledger::images_to_clean(&images, page_tag, &noted, &before_ids, &before_tags);
             handled.extend(plan.remove.iter().map(|i| i.id.clone()));
             let (done, failed) = apply_images(engine, &plan);
-            notes.extend(
-                done.into_iter()
-                    .map(|d| format!("removed {d} left by run {run} (no longer alive)")),
-            );
-            notes.extend(
-                failed
-                    .into_iter()
-                    .map(|d| format!("could not remove {d} left by run {run}")),
-            );
+            notes.extend(done.into_iter().map(|d| format!("removed {d} left by run {run} (no longer alive)")));
+            notes.extend(failed.into_iter().map(|d| format!("could not remove {d} left by run {run}")));
         }
     }
     let crashed: BTreeSet<String> = scratch.iter().map(|(run, _)| run.to_string()).collect();
     let of_crashed = |t: &String| crashed.contains(t.split('/').next().unwrap_or(""));
-    for i in images
-        .iter()
-        .filter(|i| !handled.contains(&i.id) && i.labels.get(PAGE_LABEL).is_some_and(of_crashed))
-    {
-        let run = i.labels[PAGE_LABEL]
-            .split('/')
-            .next()
-            .unwrap_or("")
-            .to_string();
+    for i in images.iter().filter(|i| !handled.contains(&i.id) && i.labels.get(PAGE_LABEL).is_some_and(of_crashed)) {
+        let run = i.labels[PAGE_LABEL].split('/').next().unwrap_or("").to_string();
         if !i.tags.is_empty() {
-            notes.push(format!("left {} made by run {run} (no longer alive): its tags may have existed before that run", ledger::describe_image(i)));
+            notes.push(format!(
+                "left {} made by run {run} (no longer alive): its tags may have existed before that run",
+                ledger::describe_image(i)
+            ));
             continue;
         }
         notes.push(match engine.remove_image(&i.id, true) {
-            Ok(()) => format!(
-                "removed {} left by run {run} (no longer alive)",
-                ledger::describe_image(i)
-            ),
-            Err(e) => format!(
-                "could not remove {} left by run {run}: {e}",
-                ledger::describe_image(i)
-            ),
+            Ok(()) => format!("removed {} left by run {run} (no longer alive)", ledger::describe_image(i)),
+            Err(e) => format!("could not remove {} left by run {run}: {e}", ledger::describe_image(i)),
         });
     }
     notes
@@ -406,27 +309,12 @@ mod tests {
         let own = own_run_id();
         assert!(own.start > 0, "this host has /proc");
         assert!(is_alive(own, own));
-        let dead = RunId {
-            start: own.start + 1,
-            ..own
-        };
-        assert!(
-            !is_alive(dead, own),
-            "same PID, other start time: another (dead) run"
-        );
-        let gone = RunId {
-            pid: u32::MAX - 1,
-            ..own
-        };
+        let dead = RunId { start: own.start + 1, ..own };
+        assert!(!is_alive(dead, own), "same PID, other start time: another (dead) run");
+        let gone = RunId { pid: u32::MAX - 1, ..own };
         assert!(!is_alive(gone, own));
-        let foreign = RunId {
-            host: own.host ^ 1,
-            ..dead
-        };
-        assert!(
-            is_alive(foreign, own),
-            "another host's runs are never judged"
-        );
+        let foreign = RunId { host: own.host ^ 1, ..dead };
+        assert!(is_alive(foreign, own), "another host's runs are never judged");
     }
 
     #[test]
@@ -448,10 +336,7 @@ mod tests {
         };
         let _ = child.wait();
         assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(
-            (found[0].pid, found[0].block.as_deref()),
-            (pid, Some("unit-test/7/2"))
-        );
+        assert_eq!((found[0].pid, found[0].block.as_deref()), (pid, Some("unit-test/7/2")));
         assert!(kill_page_processes("unit-test/7").is_empty(), "killed");
     }
 
@@ -459,19 +344,12 @@ mod tests {
     fn finds_only_dead_runs_scratch() {
         let tmp = tempfile::tempdir().unwrap();
         let own = own_run_id();
-        let dead = RunId {
-            start: own.start + 1,
-            ..own
-        };
+        let dead = RunId { start: own.start + 1, ..own };
         for run in [own, dead] {
-            std::fs::create_dir_all(tmp.path().join(format!("cookbook-verify-{run}.abc/page-0")))
-                .unwrap();
+            std::fs::create_dir_all(tmp.path().join(format!("cookbook-verify-{run}.abc/page-0"))).unwrap();
         }
         std::fs::create_dir_all(tmp.path().join("cookbook-verify-4d2-9f8e7d6c5b.x")).unwrap();
         let found = dead_scratch(tmp.path(), own);
-        assert_eq!(
-            found,
-            [(dead, tmp.path().join(format!("cookbook-verify-{dead}.abc")))]
-        );
+        assert_eq!(found, [(dead, tmp.path().join(format!("cookbook-verify-{dead}.abc")))]);
     }
 }

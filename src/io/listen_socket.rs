@@ -10,10 +10,7 @@ use std::net::TcpListener;
 /// pending network errors of the new connection to accept(2), to be retried the same way.
 pub fn transient(e: &io::Error) -> bool {
     let Some(code) = e.raw_os_error() else {
-        return matches!(
-            e.kind(),
-            io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-        );
+        return matches!(e.kind(), io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut);
     };
     #[cfg(unix)]
     {
@@ -87,13 +84,7 @@ pub fn queued(listener: &TcpListener) -> Option<u32> {
         let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
         let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
         let rc = unsafe {
-            libc::getsockopt(
-                listener.as_raw_fd(),
-                libc::IPPROTO_TCP,
-                libc::TCP_INFO,
-                (&mut info as *mut libc::tcp_info).cast(),
-                &mut len,
-            )
+            libc::getsockopt(listener.as_raw_fd(), libc::IPPROTO_TCP, libc::TCP_INFO, (&mut info as *mut libc::tcp_info).cast(), &mut len)
         };
         // For a listening socket the kernel reports its accept queue as "unacked".
         (rc == 0).then_some(info.tcpi_unacked)
@@ -125,13 +116,7 @@ mod tests {
 
     #[test]
     fn running_out_of_descriptors_is_transient_a_bad_socket_is_not() {
-        for code in [
-            libc::EMFILE,
-            libc::ENFILE,
-            libc::ECONNABORTED,
-            libc::EINTR,
-            libc::EAGAIN,
-        ] {
+        for code in [libc::EMFILE, libc::ENFILE, libc::ECONNABORTED, libc::EINTR, libc::EAGAIN] {
             assert!(transient(&io::Error::from_raw_os_error(code)), "{code}");
         }
         for code in [libc::EBADF, libc::EINVAL, libc::ENOTSOCK] {

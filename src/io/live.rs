@@ -96,11 +96,7 @@ impl Default for LiveOptions {
     fn default() -> Self {
         // 20 ms: editors' write-and-rename saves take well under that, and the reload
         // budget (under 50 ms from save to new page) has no room for more.
-        LiveOptions {
-            server: ServerOptions::default(),
-            debounce: Duration::from_millis(20),
-            ignored: Vec::new(),
-        }
+        LiveOptions { server: ServerOptions::default(), debounce: Duration::from_millis(20), ignored: Vec::new() }
     }
 }
 
@@ -121,11 +117,7 @@ pub struct Preview {
 /// Builds once, starts serving, then rebuilds on every change until stopped. `report` sees
 /// each build (the first one too) on the rebuild thread. Watching starts before the first
 /// build, so a save made while it runs is the next rebuild.
-pub fn start<B: SiteBuilder>(
-    mut builder: B,
-    opts: &LiveOptions,
-    mut report: impl FnMut(&Event) + Send + 'static,
-) -> io::Result<Preview> {
+pub fn start<B: SiteBuilder>(mut builder: B, opts: &LiveOptions, mut report: impl FnMut(&Event) + Send + 'static) -> io::Result<Preview> {
     let site = LiveSite::new(Snapshot::default());
     let (wake, woken) = mpsc::channel();
     let before = builder.watch_paths();
@@ -146,42 +138,29 @@ pub fn start<B: SiteBuilder>(
     let (listener, taken_ports) = server::bind(&opts.server)?;
     let server = server::start(listener, site.clone(), &opts.server)?;
     let rebuild_site = site.clone();
-    let rebuilder = thread::Builder::new()
-        .name("serve-rebuild".into())
-        .spawn(move || {
-            let mut watcher: Watch = watcher;
-            while let Ok(Wake::Changed(first)) = woken.recv() {
-                let mut batch = vec![first];
-                let mut stop = false;
-                for more in woken.try_iter() {
-                    match more {
-                        Wake::Changed(c) => batch.push(c),
-                        Wake::Stop => stop = true,
-                    }
+    let rebuilder = thread::Builder::new().name("serve-rebuild".into()).spawn(move || {
+        let mut watcher: Watch = watcher;
+        while let Ok(Wake::Changed(first)) = woken.recv() {
+            let mut batch = vec![first];
+            let mut stop = false;
+            for more in woken.try_iter() {
+                match more {
+                    Wake::Changed(c) => batch.push(c),
+                    Wake::Stop => stop = true,
                 }
-                if stop {
-                    break;
-                }
-                watcher.refresh();
-                report(&build(&mut builder, &rebuild_site, &search, merge(batch)));
             }
-        })?;
-    Ok(Preview {
-        server,
-        site,
-        wake,
-        rebuilder,
-        taken_ports,
-    })
+            if stop {
+                break;
+            }
+            watcher.refresh();
+            report(&build(&mut builder, &rebuild_site, &search, merge(batch)));
+        }
+    })?;
+    Ok(Preview { server, site, wake, rebuilder, taken_ports })
 }
 
 /// A watcher on `paths` whose batches wake the rebuild thread.
-fn watch_for(
-    builder: &impl SiteBuilder,
-    paths: &[PathBuf],
-    opts: &LiveOptions,
-    wake: &Sender<Wake>,
-) -> io::Result<Watch> {
+fn watch_for(builder: &impl SiteBuilder, paths: &[PathBuf], opts: &LiveOptions, wake: &Sender<Wake>) -> io::Result<Watch> {
     let mut ignored = opts.ignored.clone();
     ignored.extend(builder.ignored_paths());
     let to_rebuilder = wake.clone();
@@ -196,12 +175,10 @@ fn watch_for(
 fn changed_since(paths: &[PathBuf], since: SystemTime) -> bool {
     let since = since - Duration::from_millis(20);
     paths.iter().any(|p| {
-        walkdir::WalkDir::new(p).into_iter().flatten().any(|e| {
-            e.metadata()
-                .ok()
-                .and_then(|m| m.modified().ok())
-                .is_some_and(|t| t >= since)
-        })
+        walkdir::WalkDir::new(p)
+            .into_iter()
+            .flatten()
+            .any(|e| e.metadata().ok().and_then(|m| m.modified().ok()).is_some_and(|t| t >= since))
     })
 }
 
@@ -219,12 +196,7 @@ fn merge(batch: Vec<Change>) -> Vec<PathBuf> {
     paths
 }
 
-fn build(
-    builder: &mut impl SiteBuilder,
-    site: &Arc<LiveSite>,
-    search: &DeferredWork,
-    changed: Vec<PathBuf>,
-) -> Event {
+fn build(builder: &mut impl SiteBuilder, site: &Arc<LiveSite>, search: &DeferredWork, changed: Vec<PathBuf>) -> Event {
     let started = Instant::now();
     match builder.rebuild(&changed) {
         Ok(outputs) => {
@@ -234,23 +206,12 @@ fn build(
             if let Some(job) = builder.take_deferred() {
                 search.submit(version, job);
             }
-            Event::Built {
-                version,
-                pages,
-                warnings: builder.warnings(),
-                changed,
-                took,
-            }
+            Event::Built { version, pages, warnings: builder.warnings(), changed, took }
         }
         Err(diagnostics) => {
             let text: Vec<String> = diagnostics.iter().map(|d| d.render(false)).collect();
             let version = site.install_failure(text.join("\n\n"));
-            Event::Failed {
-                version,
-                diagnostics,
-                changed,
-                took: started.elapsed(),
-            }
+            Event::Failed { version, diagnostics, changed, took: started.elapsed() }
         }
     }
 }

@@ -65,10 +65,7 @@ fn handlebars_theme(root: &Path, config: Option<&SourceFile>) -> Vec<Diagnostic>
         .and_then(|t| t.get("output")?.get("html")?.get("theme")?.as_str().map(String::from))
         .unwrap_or_else(|| "theme".into());
     let Ok(entries) = std::fs::read_dir(root.join(&dir)) else { return Vec::new() };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".hbs"))
-        .collect();
+    let mut names: Vec<String> = entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.ends_with(".hbs")).collect();
     names.sort();
     names
         .into_iter()
@@ -83,7 +80,11 @@ fn handlebars_theme(root: &Path, config: Option<&SourceFile>) -> Vec<Diagnostic>
 
 /// `[output.html] additional-css` and `additional-js`: files relative to the root, copied to
 /// the same paths in the site. A missing one is an error at its line in book.toml.
-pub fn additional_files(root: &Path, config: &crate::core::config::Config, toml: Option<&SourceFile>) -> (Vec<crate::core::output::Output>, Vec<Diagnostic>) {
+pub fn additional_files(
+    root: &Path,
+    config: &crate::core::config::Config,
+    toml: Option<&SourceFile>,
+) -> (Vec<crate::core::output::Output>, Vec<Diagnostic>) {
     let mut outputs = Vec::new();
     let mut errors = Vec::new();
     let html = &config.html;
@@ -158,12 +159,7 @@ fn source_dir(root: &Path, config: Option<&SourceFile>) -> String {
 
 /// Every regular file under `dir`, keyed by its path relative to `dir` with `/` separators.
 /// Hidden files and folders are skipped; so are symlinks resolving outside `root`.
-fn read_tree(
-    root: &Path,
-    dir: &Path,
-    shown: &str,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>> {
+fn read_tree(root: &Path, dir: &Path, shown: &str, warnings: &mut Vec<Diagnostic>) -> Result<BTreeMap<String, Vec<u8>>, Vec<Diagnostic>> {
     let mut files = BTreeMap::new();
     let mut errors = Vec::new();
     if !dir.is_dir() {
@@ -176,8 +172,10 @@ fn read_tree(
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf());
-                errors.push(Diagnostic::error("load", format!("cannot read {}: {e}", path.display()))
-                    .help("check the file's permissions, or remove the broken link"));
+                errors.push(
+                    Diagnostic::error("load", format!("cannot read {}: {e}", path.display()))
+                        .help("check the file's permissions, or remove the broken link"),
+                );
                 continue;
             }
         };
@@ -190,8 +188,10 @@ fn read_tree(
         if entry.path_is_symlink() || entry.path().ancestors().any(|a| a.is_symlink()) {
             let inside = entry.path().canonicalize().map(|p| p.starts_with(&canonical_root)).unwrap_or(false);
             if !inside {
-                errors.push(Diagnostic::warning("load", format!("{} links outside the book; it is not published", shown_path.display()))
-                    .help("copy the file into the book instead of linking to it"));
+                errors.push(
+                    Diagnostic::warning("load", format!("{} links outside the book; it is not published", shown_path.display()))
+                        .help("copy the file into the book instead of linking to it"),
+                );
                 continue;
             }
         }

@@ -13,10 +13,10 @@ use crate::core::verify::attrs::{Need, OutputStream};
 use crate::core::verify::block::VerifyBlock;
 use crate::core::verify::judge::{self, Capabilities, Observed, Outcome, Verdict};
 use crate::core::verify::ledger::{self, Noted, Resource};
-use crate::core::verify::{placeholder, script_lines};
 use crate::core::verify::plan::PagePlan;
 use crate::core::verify::result::BlockResult;
 use crate::core::verify::run_id::SCRATCH_PREFIX;
+use crate::core::verify::{placeholder, script_lines};
 use crate::io::docker::Engine;
 use crate::io::leftovers;
 use crate::io::shell::{self, INTERRUPTED};
@@ -148,7 +148,10 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
     let meta = page_dir.join("meta");
     let mut results: Vec<BlockResult> = Vec::new();
     if let Err(e) = std::fs::create_dir_all(&scratch).and_then(|_| std::fs::create_dir_all(&meta)) {
-        sh.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("{}: cannot create its scratch directory: {e}", page.file.display()));
+        sh.notes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(format!("{}: cannot create its scratch directory: {e}", page.file.display()));
         return results;
     }
     // Canonical, so compose's working_dir label (an absolute real path) compares equal.
@@ -187,7 +190,8 @@ fn run_page(sh: &Shared, page: PagePlan, on_result: &(dyn Fn(&BlockResult) + Syn
             Some(reason) => skipped(block, reason),
             None => {
                 let env_out = meta.join(format!("env-{i}"));
-                let ctx = BlockCtx { sh, page: &page, index: i, scratch: &scratch, meta: &meta, env_in: env_in.as_deref(), env_out: &env_out };
+                let ctx =
+                    BlockCtx { sh, page: &page, index: i, scratch: &scratch, meta: &meta, env_in: env_in.as_deref(), env_out: &env_out };
                 let r = run_block(&ctx);
                 started |= r.attempts > 0;
                 if env_out.exists() {
@@ -276,9 +280,22 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         };
         let f = match shell::run(&req) {
             Ok(f) => f,
-            Err(e) => return finish(settings, block, Verdict::new(Outcome::Blocked, e.to_string()), started.elapsed(), None, String::new(), attempts),
+            Err(e) => {
+                return finish(
+                    settings,
+                    block,
+                    Verdict::new(Outcome::Blocked, e.to_string()),
+                    started.elapsed(),
+                    None,
+                    String::new(),
+                    attempts,
+                )
+            }
         };
-        let base = std::fs::read_to_string(&script_file).ok().and_then(|t| t.lines().position(|l| l.starts_with(script_lines::BASE))).map_or(0, |i| i + 1);
+        let base = std::fs::read_to_string(&script_file)
+            .ok()
+            .and_then(|t| t.lines().position(|l| l.starts_with(script_lines::BASE)))
+            .map_or(0, |i| i + 1);
         let hide = |t: &str| script_lines::hide_script(t, &script_file, base, block);
         let seen = Observed {
             exit_code: f.exit_code,
@@ -292,7 +309,10 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         let mut verdict = judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps);
         let failed_line = std::fs::read_to_string(&failed_file).ok().and_then(|t| t.trim().parse().ok());
         let _ = std::fs::remove_file(&failed_file);
-        if let Some(at) = failed_line.filter(|_| verdict.outcome == Outcome::Fail && verdict.diff.is_none()).and_then(|k| script_lines::failed_at(block, k)) {
+        if let Some(at) = failed_line
+            .filter(|_| verdict.outcome == Outcome::Fail && verdict.diff.is_none())
+            .and_then(|k| script_lines::failed_at(block, k))
+        {
             verdict.reason = format!("{} {at}", verdict.reason);
         }
         let transient = verdict.outcome == Outcome::Blocked;
@@ -315,7 +335,15 @@ fn exported_before(ctx: &BlockCtx) -> BTreeSet<String> {
     ctx.page.blocks[..ctx.index].iter().flat_map(|b| placeholder::exports(&b.code)).collect()
 }
 
-fn finish(settings: &Settings, block: &VerifyBlock, verdict: Verdict, duration: Duration, exit_code: Option<i32>, output: String, attempts: u32) -> BlockResult {
+fn finish(
+    settings: &Settings,
+    block: &VerifyBlock,
+    verdict: Verdict,
+    duration: Duration,
+    exit_code: Option<i32>,
+    output: String,
+    attempts: u32,
+) -> BlockResult {
     let verdict = unexplained(settings, verdict, &block.attrs.needs);
     let fails_run = fails_run(settings, &verdict, &block.attrs.needs);
     BlockResult { block: block.clone(), verdict, duration, exit_code, output, leaked: Vec::new(), attempts, fails_run }
@@ -430,7 +458,8 @@ fn mark_noted_volumes(listed: &mut [Resource], page_tag: &str, meta: &Path) {
     let noted = ledger::parse_ledger(&std::fs::read_to_string(meta.join(LEDGER_FILE)).unwrap_or_default());
     for (n, block) in noted {
         let Noted::Volume(name) = n else { continue };
-        for r in listed.iter_mut().filter(|r| r.kind == ledger::Kind::Volume && r.id == name && !r.labels.contains_key(ledger::PAGE_LABEL)) {
+        for r in listed.iter_mut().filter(|r| r.kind == ledger::Kind::Volume && r.id == name && !r.labels.contains_key(ledger::PAGE_LABEL))
+        {
             r.labels.insert(ledger::PAGE_LABEL.to_string(), page_tag.to_string());
             if let Some(b) = block {
                 r.labels.insert(ledger::BLOCK_LABEL.to_string(), format!("{page_tag}/{b}"));
@@ -522,11 +551,8 @@ fn sweep_run(sh: &Shared) {
 /// Resources that appeared during the run without our labels: named, never touched.
 fn note_unattributed(engine: &Engine, before: &BTreeSet<String>, notes: &mut Vec<String>) {
     let Ok(listed) = engine.resources() else { return };
-    let new: Vec<String> = listed
-        .iter()
-        .filter(|r| !before.contains(&r.id) && !r.labels.contains_key(ledger::PAGE_LABEL))
-        .map(Resource::describe)
-        .collect();
+    let new: Vec<String> =
+        listed.iter().filter(|r| !before.contains(&r.id) && !r.labels.contains_key(ledger::PAGE_LABEL)).map(Resource::describe).collect();
     if !new.is_empty() {
         notes.push(format!(
             "{} resource(s) appeared during the run without cookbook's labels and were left alone \

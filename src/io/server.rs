@@ -104,15 +104,8 @@ struct Waiter {
 
 impl LiveSite {
     pub fn new(site: Snapshot) -> Arc<LiveSite> {
-        let state = State {
-            site: Arc::new(site),
-            waiters: Vec::new(),
-            stopping: false,
-        };
-        Arc::new(LiveSite {
-            state: Mutex::new(state),
-            changed: Condvar::new(),
-        })
+        let state = State { site: Arc::new(site), waiters: Vec::new(), stopping: false };
+        Arc::new(LiveSite { state: Mutex::new(state), changed: Condvar::new() })
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -163,11 +156,7 @@ impl LiveSite {
 /// Binds the first free port from `opts.port` on; also returns the ports found taken.
 pub fn bind(opts: &ServerOptions) -> io::Result<(TcpListener, Vec<u16>)> {
     let mut taken = Vec::new();
-    let tries = if opts.port == 0 {
-        1
-    } else {
-        opts.port_tries.max(1)
-    };
+    let tries = if opts.port == 0 { 1 } else { opts.port_tries.max(1) };
     for i in 0..tries {
         let Some(port) = opts.port.checked_add(i) else {
             break;
@@ -178,10 +167,7 @@ pub fn bind(opts: &ServerOptions) -> io::Result<(TcpListener, Vec<u16>)> {
             Err(e) => return Err(e),
         }
     }
-    Err(io::Error::new(
-        io::ErrorKind::AddrInUse,
-        format!("ports {:?} are all taken", taken),
-    ))
+    Err(io::Error::new(io::ErrorKind::AddrInUse, format!("ports {:?} are all taken", taken)))
 }
 
 /// A server running on its own threads until [`RunningServer::stop`].
@@ -194,11 +180,7 @@ pub struct RunningServer {
 }
 
 /// Starts serving `site` on `listener`; returns once the server answers a request.
-pub fn start(
-    listener: TcpListener,
-    site: Arc<LiveSite>,
-    opts: &ServerOptions,
-) -> io::Result<RunningServer> {
+pub fn start(listener: TcpListener, site: Arc<LiveSite>, opts: &ServerOptions) -> io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     socket_timeouts::set_inherited(&listener, opts.send_timeout);
     let sweeper = Sweeper::start(addr, opts.idle_timeout)?;
@@ -206,33 +188,17 @@ pub fn start(
     // their last request (a long-poll, perhaps) is answered.
     let drain_after = opts.idle_timeout + opts.poll_timeout + Duration::from_secs(1);
     let (handler_site, handler_opts) = (site.clone(), opts.clone());
-    let handler: accept::Handler =
-        Arc::new(move |request| handle(request, &handler_site, &handler_opts));
+    let handler: accept::Handler = Arc::new(move |request| handle(request, &handler_site, &handler_opts));
     let workers = opts.workers.max(1);
-    let acceptor = accept::start(
-        listener,
-        handler,
-        workers,
-        opts.notices.clone(),
-        drain_after,
-    )?;
+    let acceptor = accept::start(listener, handler, workers, opts.notices.clone(), drain_after)?;
     let mut threads = Vec::new();
     let waiters_site = site.clone();
     let waiters = thread::Builder::new().name("serve-reload".into());
     threads.push(waiters.spawn(move || answer_waiters(&waiters_site))?);
-    let server = RunningServer {
-        addr,
-        acceptor,
-        sweeper,
-        site,
-        threads,
-    };
+    let server = RunningServer { addr, acceptor, sweeper, site, threads };
     if let Err(e) = answers(addr, Duration::from_secs(10)) {
         server.stop();
-        return Err(io::Error::new(
-            e.kind(),
-            format!("the server does not answer: {e}"),
-        ));
+        return Err(io::Error::new(e.kind(), format!("the server does not answer: {e}")));
     }
     Ok(server)
 }
@@ -253,10 +219,7 @@ fn answers(addr: SocketAddr, limit: Duration) -> io::Result<()> {
     let mut head = [0u8; 5];
     stream.read_exact(&mut head)?;
     if &head != b"HTTP/" {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "not an HTTP answer",
-        ));
+        return Err(io::Error::new(io::ErrorKind::InvalidData, "not an HTTP answer"));
     }
     Ok(())
 }
@@ -286,11 +249,7 @@ fn handle(request: tiny_http::Request, site: &LiveSite, opts: &ServerOptions) {
     };
     let inm = header(&request, "If-None-Match").map(str::to_owned);
     let snapshot = site.current();
-    let req = preview::Request {
-        method,
-        target: request.url(),
-        if_none_match: inm.as_deref(),
-    };
+    let req = preview::Request { method, target: request.url(), if_none_match: inm.as_deref() };
     match preview::answer(&snapshot, &req) {
         Answer::WaitForReload { seen } => park(request, seen, site, opts),
         answer => {
@@ -300,11 +259,7 @@ fn handle(request: tiny_http::Request, site: &LiveSite, opts: &ServerOptions) {
 }
 
 fn header<'a>(request: &'a tiny_http::Request, name: &'static str) -> Option<&'a str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv(name))
-        .map(|h| h.value.as_str())
+    request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
 }
 
 fn park(request: tiny_http::Request, seen: u64, site: &LiveSite, opts: &ServerOptions) {
@@ -315,11 +270,7 @@ fn park(request: tiny_http::Request, seen: u64, site: &LiveSite, opts: &ServerOp
         let _ = request.respond(busy.with_header(h("Retry-After", "1")));
         return;
     }
-    state.waiters.push(Waiter {
-        request,
-        seen,
-        deadline: Instant::now() + opts.poll_timeout,
-    });
+    state.waiters.push(Waiter { request, seen, deadline: Instant::now() + opts.poll_timeout });
     drop(state);
     site.changed.notify_all();
 }
@@ -331,18 +282,13 @@ fn answer_waiters(site: &LiveSite) {
         let now = Instant::now();
         let version = state.site.version;
         let stopping = state.stopping;
-        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut state.waiters)
-            .into_iter()
-            .partition(|w| stopping || w.seen != version || w.deadline <= now);
+        let (ready, waiting): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut state.waiters).into_iter().partition(|w| stopping || w.seen != version || w.deadline <= now);
         state.waiters = waiting;
         if !ready.is_empty() {
             drop(state);
             for w in ready {
-                let answer = if w.seen != version {
-                    response(preview::reload_now(version))
-                } else {
-                    empty(204)
-                };
+                let answer = if w.seen != version { response(preview::reload_now(version)) } else { empty(204) };
                 let _ = w.request.respond(answer);
             }
             state = site.lock();
@@ -365,12 +311,7 @@ type Reply = Response<Box<dyn Read + Send>>;
 
 fn response(answer: Answer) -> Reply {
     match answer {
-        Answer::Content {
-            status,
-            content_type,
-            etag,
-            body,
-        } => {
+        Answer::Content { status, content_type, etag, body } => {
             let len = body.bytes().len();
             let reader: Box<dyn Read + Send> = match body {
                 Body::Shared(page) => Box::new(PageReader { page, at: 0 }),
@@ -395,25 +336,13 @@ fn response(answer: Answer) -> Reply {
 fn text(status: u16, body: &str) -> Reply {
     let bytes = body.as_bytes().to_vec();
     let len = bytes.len();
-    Response::new(
-        StatusCode(status),
-        vec![],
-        Box::new(io::Cursor::new(bytes)) as Box<dyn Read + Send>,
-        Some(len),
-        None,
-    )
-    .with_header(h("Content-Type", "text/plain; charset=utf-8"))
+    Response::new(StatusCode(status), vec![], Box::new(io::Cursor::new(bytes)) as Box<dyn Read + Send>, Some(len), None)
+        .with_header(h("Content-Type", "text/plain; charset=utf-8"))
 }
 
 fn empty(status: u16) -> Reply {
-    Response::new(
-        StatusCode(status),
-        vec![],
-        Box::new(io::empty()) as Box<dyn Read + Send>,
-        Some(0),
-        None,
-    )
-    .with_header(h("Cache-Control", "no-cache"))
+    Response::new(StatusCode(status), vec![], Box::new(io::empty()) as Box<dyn Read + Send>, Some(0), None)
+        .with_header(h("Cache-Control", "no-cache"))
 }
 
 fn h(name: &str, value: &str) -> Header {

@@ -79,8 +79,7 @@ struct Capture {
 /// Runs the block and waits for it (or its timeout, or Ctrl-C).
 pub fn run(req: &Request) -> Result<Finished, ShellError> {
     let wrapped = wrap(req);
-    std::fs::write(req.script_file, wrapped)
-        .map_err(|source| ShellError::Write { path: req.script_file.to_path_buf(), source })?;
+    std::fs::write(req.script_file, wrapped).map_err(|source| ShellError::Write { path: req.script_file.to_path_buf(), source })?;
     let started = Instant::now();
     let mut cmd = Command::new(req.shell);
     cmd.arg(req.script_file).current_dir(req.cwd).stdin(Stdio::null()).process_group(0);
@@ -133,7 +132,8 @@ pub fn run(req: &Request) -> Result<Finished, ShellError> {
     let mut timed_out = false;
     let mut interrupted = false;
     let exited = loop {
-        let slice = deadline.map_or(Duration::from_millis(50), |d| d.saturating_duration_since(Instant::now()).min(Duration::from_millis(50)));
+        let slice =
+            deadline.map_or(Duration::from_millis(50), |d| d.saturating_duration_since(Instant::now()).min(Duration::from_millis(50)));
         match wait_rx.recv_timeout(slice) {
             Ok(()) => break true,
             Err(mpsc::RecvTimeoutError::Disconnected) => break false,

@@ -38,10 +38,7 @@ pub fn set_inherited(listener: &TcpListener, send: Duration) {
 }
 
 fn set_timeout(fd: RawFd, option: libc::c_int, d: Duration) {
-    let tv = libc::timeval {
-        tv_sec: d.as_secs().min(i32::MAX as u64) as libc::time_t,
-        tv_usec: d.subsec_micros() as libc::suseconds_t,
-    };
+    let tv = libc::timeval { tv_sec: d.as_secs().min(i32::MAX as u64) as libc::time_t, tv_usec: d.subsec_micros() as libc::suseconds_t };
     // SAFETY: a pointer to a timeval of the size given; a closed or foreign fd only fails.
     unsafe {
         libc::setsockopt(
@@ -70,23 +67,18 @@ impl Sweeper {
         }
         let every = (idle / 8).clamp(Duration::from_millis(20), Duration::from_secs(1));
         let stopped = stop.clone();
-        let thread = thread::Builder::new()
-            .name("serve-timeouts".into())
-            .spawn(move || {
-                let (lock, wake) = &*stopped;
-                let mut stop = lock.lock().unwrap_or_else(|e| e.into_inner());
-                while !*stop {
-                    sweep(listening, idle);
-                    stop = match wake.wait_timeout(stop, every) {
-                        Ok((s, _)) => s,
-                        Err(e) => e.into_inner().0,
-                    };
-                }
-            })?;
-        Ok(Sweeper {
-            stop,
-            thread: Some(thread),
-        })
+        let thread = thread::Builder::new().name("serve-timeouts".into()).spawn(move || {
+            let (lock, wake) = &*stopped;
+            let mut stop = lock.lock().unwrap_or_else(|e| e.into_inner());
+            while !*stop {
+                sweep(listening, idle);
+                stop = match wake.wait_timeout(stop, every) {
+                    Ok((s, _)) => s,
+                    Err(e) => e.into_inner().0,
+                };
+            }
+        })?;
+        Ok(Sweeper { stop, thread: Some(thread) })
     }
 }
 
@@ -113,11 +105,7 @@ fn sweep(listening: SocketAddr, idle: Duration) -> usize {
     let idle_ms = idle.as_millis().min(u32::MAX as u128) as u32;
     let mut closed = 0;
     for entry in entries.flatten() {
-        let Some(fd) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<RawFd>().ok())
-        else {
+        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse::<RawFd>().ok()) else {
             continue;
         };
         if !is_socket(fd) || !accepted_on(fd, listening) {
@@ -151,15 +139,7 @@ fn quiet_ms(fd: RawFd) -> Option<u32> {
     // SAFETY: getsockopt writes at most `len` bytes into a zeroed tcp_info.
     let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
     let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
-    let rc = unsafe {
-        libc::getsockopt(
-            fd,
-            libc::IPPROTO_TCP,
-            libc::TCP_INFO,
-            (&mut info as *mut libc::tcp_info).cast(),
-            &mut len,
-        )
-    };
+    let rc = unsafe { libc::getsockopt(fd, libc::IPPROTO_TCP, libc::TCP_INFO, (&mut info as *mut libc::tcp_info).cast(), &mut len) };
     (rc == 0).then(|| info.tcpi_last_data_recv.min(info.tcpi_last_data_sent))
 }
 
@@ -169,22 +149,12 @@ fn accepted_on(fd: RawFd, listening: SocketAddr) -> bool {
     let mut accepting: libc::c_int = 0;
     let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: getsockopt writes a c_int into a c_int of the size given.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_ACCEPTCONN,
-            (&mut accepting as *mut libc::c_int).cast(),
-            &mut len,
-        )
-    };
+    let rc = unsafe { libc::getsockopt(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN, (&mut accepting as *mut libc::c_int).cast(), &mut len) };
     if rc != 0 || accepting != 0 {
         return false;
     }
-    local_addr(fd).is_some_and(|local| {
-        local.port() == listening.port()
-            && (local.ip() == listening.ip() || listening.ip().is_unspecified())
-    })
+    local_addr(fd)
+        .is_some_and(|local| local.port() == listening.port() && (local.ip() == listening.ip() || listening.ip().is_unspecified()))
 }
 
 #[cfg(target_os = "linux")]
@@ -193,29 +163,20 @@ fn local_addr(fd: RawFd) -> Option<SocketAddr> {
     // SAFETY: getsockname writes at most `len` bytes into a zeroed sockaddr_storage.
     let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
     let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-    let rc = unsafe {
-        libc::getsockname(
-            fd,
-            (&mut storage as *mut libc::sockaddr_storage).cast(),
-            &mut len,
-        )
-    };
+    let rc = unsafe { libc::getsockname(fd, (&mut storage as *mut libc::sockaddr_storage).cast(), &mut len) };
     if rc != 0 {
         return None;
     }
     match storage.ss_family as libc::c_int {
         libc::AF_INET => {
             // SAFETY: the family says the storage holds a sockaddr_in.
-            let a =
-                unsafe { *(&storage as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
+            let a = unsafe { *(&storage as *const libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
             let ip = Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr));
             Some(SocketAddr::from((ip, u16::from_be(a.sin_port))))
         }
         libc::AF_INET6 => {
             // SAFETY: the family says the storage holds a sockaddr_in6.
-            let a = unsafe {
-                *(&storage as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>()
-            };
+            let a = unsafe { *(&storage as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>() };
             let ip = Ipv6Addr::from(a.sin6_addr.s6_addr);
             Some(SocketAddr::from((ip, u16::from_be(a.sin6_port))))
         }
@@ -246,9 +207,7 @@ mod tests {
             std::thread::sleep(Duration::from_millis(20));
         }
         assert_eq!(sweep(addr, idle), 1, "the quiet one only");
-        quiet
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .unwrap();
+        quiet.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
         assert_eq!(quiet.read(&mut [0u8; 8]).unwrap(), 0, "closed by the sweep");
         // This side's client of the busy connection is not on the listening address.
         busy.write_all(b"still open").unwrap();

@@ -43,10 +43,7 @@ pub fn watch(
     quiet: Duration,
     on_change: impl Fn(Change) + Send + 'static,
 ) -> notify::Result<Watch> {
-    let mut set = WatchSet {
-        ignored: ignored.to_vec(),
-        ..WatchSet::default()
-    };
+    let mut set = WatchSet { ignored: ignored.to_vec(), ..WatchSet::default() };
     for p in paths {
         if p.is_file() || (!p.exists() && p.extension().is_some()) {
             set.files.push(p.clone());
@@ -56,10 +53,7 @@ pub fn watch(
     }
     let (tx, rx) = mpsc::channel();
     let watcher = notify::recommended_watcher(tx)?;
-    let mut watch = Watch {
-        watcher,
-        pending: Vec::new(),
-    };
+    let mut watch = Watch { watcher, pending: Vec::new() };
     for f in &set.files {
         let Some(parent) = f.parent() else { continue };
         if parent.is_dir() {
@@ -82,10 +76,7 @@ pub fn watch(
             watch.pending.push(d.clone());
         }
     }
-    thread::Builder::new()
-        .name("serve-watch".into())
-        .spawn(move || debounce(rx, &set, quiet, on_change))
-        .map_err(notify::Error::io)?;
+    thread::Builder::new().name("serve-watch".into()).spawn(move || debounce(rx, &set, quiet, on_change)).map_err(notify::Error::io)?;
     Ok(watch)
 }
 
@@ -121,8 +112,7 @@ impl Batch {
         match raw {
             Ok(event) if event.need_rescan() => self.rescan = true,
             Ok(event) if changes_content(&event.kind) => {
-                self.paths
-                    .extend(event.paths.into_iter().filter(|p| set.matters(p)));
+                self.paths.extend(event.paths.into_iter().filter(|p| set.matters(p)));
             }
             Ok(_) => {}
             Err(_) => self.rescan = true,
@@ -162,9 +152,7 @@ impl Watch {
 
     /// Starts watching the folders that have appeared since (a new `templates/`).
     pub fn refresh(&mut self) {
-        let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
-            .into_iter()
-            .partition(|d| d.is_dir());
+        let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending).into_iter().partition(|d| d.is_dir());
         self.pending = later;
         for d in now {
             if self.add(&d, RecursiveMode::Recursive).is_err() {
@@ -181,19 +169,11 @@ mod tests {
 
     #[test]
     fn reads_do_not_count_but_writes_renames_and_removals_do() {
-        assert!(!changes_content(&EventKind::Access(AccessKind::Open(
-            AccessMode::Any
-        ))));
-        assert!(!changes_content(&EventKind::Access(AccessKind::Close(
-            AccessMode::Read
-        ))));
-        assert!(changes_content(&EventKind::Access(AccessKind::Close(
-            AccessMode::Write
-        ))));
+        assert!(!changes_content(&EventKind::Access(AccessKind::Open(AccessMode::Any))));
+        assert!(!changes_content(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(changes_content(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
         assert!(changes_content(&EventKind::Create(CreateKind::File)));
-        assert!(changes_content(&EventKind::Modify(ModifyKind::Name(
-            RenameMode::To
-        ))));
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Name(RenameMode::To))));
         assert!(changes_content(&EventKind::Remove(RemoveKind::File)));
     }
 }

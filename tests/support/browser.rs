@@ -50,7 +50,14 @@ impl Browser {
             .spawn()
             .expect("start chromedriver");
         super::until_listening("chromedriver to listen", port);
-        let mut args = vec!["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--allow-file-access-from-files"];
+        let mut args = vec![
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+            "--allow-file-access-from-files",
+        ];
         if dark {
             args.extend(["--force-dark-mode", "--blink-settings=preferredColorScheme=0"]);
         }

@@ -25,11 +25,7 @@ impl SiteBuilder for FakeBook {
         walk(&content, &mut files);
         files.sort();
         for path in files {
-            let rel = path
-                .strip_prefix(&content)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = path.strip_prefix(&content).unwrap().to_string_lossy().replace('\\', "/");
             let Ok(bytes) = std::fs::read(&path) else {
                 continue;
             };
@@ -37,10 +33,7 @@ impl SiteBuilder for FakeBook {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let src = SourceFile::new(Path::new("content").join(&rel), text.clone());
                 if text.starts_with("+++") && !text[3..].contains("\n+++") {
-                    errors.push(
-                        Diagnostic::error("front-matter", "front matter is not closed")
-                            .at_line(&src, 1),
-                    );
+                    errors.push(Diagnostic::error("front-matter", "front matter is not closed").at_line(&src, 1));
                     continue;
                 }
                 let name = if stem == "README" || stem.ends_with("/README") {
@@ -48,10 +41,7 @@ impl SiteBuilder for FakeBook {
                 } else {
                     format!("{stem}.html")
                 };
-                outputs.push(Output::new(
-                    name,
-                    format!("<html><body><pre>{text}</pre></body></html>"),
-                ));
+                outputs.push(Output::new(name, format!("<html><body><pre>{text}</pre></body></html>")));
             } else {
                 outputs.push(Output::new(rel, bytes));
             }
@@ -64,10 +54,7 @@ impl SiteBuilder for FakeBook {
     }
 
     fn watch_paths(&self) -> Vec<PathBuf> {
-        ["content", "templates", "assets", "book.toml"]
-            .iter()
-            .map(|p| self.root.join(p))
-            .collect()
+        ["content", "templates", "assets", "book.toml"].iter().map(|p| self.root.join(p)).collect()
     }
 }
 

@@ -19,20 +19,13 @@ impl TestBook {
     /// A copy of `tests/fixtures/<case>/`.
     pub fn new(case: &str) -> TestBook {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures")
-                .join(case),
-            dir.path(),
-        );
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case), dir.path());
         TestBook { dir }
     }
 
     /// An empty folder.
     pub fn empty() -> TestBook {
-        TestBook {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        TestBook { dir: tempfile::tempdir().unwrap() }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -55,12 +48,8 @@ impl TestBook {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let output = Command::new(env!("CARGO_BIN_EXE_cookbook"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_cookbook")).args(args).current_dir(self.dir.path()).env("NO_COLOR", "1").output().unwrap();
         Run {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -75,42 +64,22 @@ impl Run {
     }
 
     pub fn success(&self) -> &Self {
-        assert_eq!(
-            self.code(),
-            0,
-            "expected success\nstdout:\n{}\nstderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
+        assert_eq!(self.code(), 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     pub fn fails_with(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code(),
-            code,
-            "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
+        assert_eq!(self.code(), code, "unexpected exit code\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         self
     }
 
     pub fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stderr.contains(needle),
-            "stderr lacks {needle:?}:\n{}",
-            self.stderr
-        );
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
         self
     }
 
     pub fn stdout_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stdout.contains(needle),
-            "stdout lacks {needle:?}:\n{}",
-            self.stdout
-        );
+        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}:\n{}", self.stdout);
         self
     }
 }
@@ -134,12 +103,7 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
         .collect();
     files.sort();
     files
@@ -156,9 +120,7 @@ use std::time::{Duration, Instant};
 /// Copies `tests/fixtures/<case>` into `<tmp>/book` (tests edit their copy); the temporary
 /// folder around it lets tests put files beside the book (things that must never be served).
 pub fn fixture(case: &str) -> (tempfile::TempDir, PathBuf) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(case);
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case);
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().canonicalize().unwrap().join("book");
     copy_dir(&from, &root);
@@ -173,10 +135,7 @@ pub fn eventually<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Opt
         if let Some(v) = probe() {
             return v;
         }
-        assert!(
-            Instant::now() < deadline,
-            "timed out after {limit:?} waiting for {what}"
-        );
+        assert!(Instant::now() < deadline, "timed out after {limit:?} waiting for {what}");
         std::thread::sleep(Duration::from_millis(5));
     }
 }

@@ -7,8 +7,8 @@
 
 use crate::core::diagnostic::Diagnostic;
 use crate::core::fence::FenceInfo;
-use crate::core::source::SourceFile;
 use crate::core::script;
+use crate::core::source::SourceFile;
 use crate::core::verify::attrs::{self, Need};
 use crate::core::verify::block::VerifyBlock;
 
@@ -106,10 +106,7 @@ mod tests {
     fn needs_that_disagree_with_the_script() {
         let text = "```bash verify needs=docker\ndocker run --gpus all x\n```\n\n```bash verify needs=gpu\necho no gpu\n```\n\n\
                     ```bash verify\nnvidia-smi\n```\n\n```bash verify needs=gpu\nnvidia-smi\n```\n";
-        assert_eq!(
-            findings(text),
-["content/a.md:1:16 the script uses `--gpus`, but `needs=` does not list `gpu`"]
-        );
+        assert_eq!(findings(text), ["content/a.md:1:16 the script uses `--gpus`, but `needs=` does not list `gpu`"]);
     }
 
     #[test]

@@ -8,11 +8,7 @@ use crate::core::include;
 
 /// One warning per directive whose file lies above the book's root.
 pub fn find(book: &Book) -> Vec<Diagnostic> {
-    let depth = book
-        .src_dir
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .count();
+    let depth = book.src_dir.split('/').filter(|p| !p.is_empty() && *p != ".").count();
     let mut out = Vec::new();
     for page in &book.pages {
         let body = page.body_start.min(page.source.text.len());
@@ -46,20 +42,13 @@ mod tests {
         let sources = Sources {
             root: PathBuf::from("/book"),
             src_dir: "src".into(),
-            files: files
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
-                .collect(),
+            files: files.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect(),
             ..Sources::default()
         };
         let book = assemble(&sources).unwrap();
         let found = find(&book);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].position().unwrap(), "src/a/p.md:4:1");
-        assert!(
-            found[0].message.ends_with("../../elsewhere/y.rs"),
-            "{}",
-            found[0].message
-        );
+        assert!(found[0].message.ends_with("../../elsewhere/y.rs"), "{}", found[0].message);
     }
 }

@@ -26,8 +26,17 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 9] =
-        [State::Verified, State::Failing, State::Stale, State::TimedOut, State::Leaked, State::Blocked, State::Skipped, State::Changed, State::NotRun];
+    pub const ALL: [State; 9] = [
+        State::Verified,
+        State::Failing,
+        State::Stale,
+        State::TimedOut,
+        State::Leaked,
+        State::Blocked,
+        State::Skipped,
+        State::Changed,
+        State::NotRun,
+    ];
 
     /// The CSS class (`assets/theme.css` colours `.badge.<class>`).
     pub fn class(self) -> &'static str {
@@ -285,7 +294,10 @@ pub fn last_verified(report: &Report, badges: &[Badge<'_>], dashboard: &str) -> 
     if badges.iter().all(|b| b.state == State::Verified) {
         // In a merged report a page ran in one partition; its first block says which.
         let e = first.entry?;
-        return Some(format!("<span class=\"badge pass\"><span aria-hidden=\"true\">\u{2713}</span> Last verified</span> {}.{link}", when(e)));
+        return Some(format!(
+            "<span class=\"badge pass\"><span aria-hidden=\"true\">\u{2713}</span> Last verified</span> {}.{link}",
+            when(e)
+        ));
     }
     let mut parts = Vec::new();
     for s in State::ALL {
@@ -305,15 +317,23 @@ mod tests {
     use crate::core::source::SourceFile;
     use crate::core::verify::block;
 
-    const PAGE: &str = "# Shm\n\n```bash verify\necho one\n```\n\n## GPU\n\n```bash verify\nnvidia-smi -L\n```\n\n```bash verify\necho three\n```\n";
+    const PAGE: &str =
+        "# Shm\n\n```bash verify\necho one\n```\n\n## GPU\n\n```bash verify\nnvidia-smi -L\n```\n\n```bash verify\necho three\n```\n";
 
     fn blocks(text: &str) -> Vec<VerifyBlock> {
         block::extract(&SourceFile::new("content/a.md", text), 0).0
     }
 
     fn report(entries: Vec<BlockEntry>) -> Report {
-        let host = Host { engine_version: "20.10.24".into(), host_gpus: vec!["GPU 0: NVIDIA H100 (UUID: GPU-x)".into()], ..Host::default() };
-        Report { schema: 1, host: Some(host), run: RunInfo { started_at: "2026-11-29T09:30:55Z".into(), ..RunInfo::default() }, blocks: entries, ..Report::default() }
+        let host =
+            Host { engine_version: "20.10.24".into(), host_gpus: vec!["GPU 0: NVIDIA H100 (UUID: GPU-x)".into()], ..Host::default() };
+        Report {
+            schema: 1,
+            host: Some(host),
+            run: RunInfo { started_at: "2026-11-29T09:30:55Z".into(), ..RunInfo::default() },
+            blocks: entries,
+            ..Report::default()
+        }
     }
 
     fn entry(b: &VerifyBlock, outcome: &str, reason: &str) -> BlockEntry {
@@ -356,7 +376,10 @@ mod tests {
         let edited = blocks(&PAGE.replace("echo one", "echo uno"));
         let badges = for_page(&r, "content/a.md", &edited);
         let got: Vec<_> = badges.iter().map(|b| (b.state, b.text.as_str())).collect();
-        assert_eq!(got, [(State::Changed, "changed since last verified"), (State::Skipped, "skipped: needs a GPU"), (State::NotRun, "not yet run")]);
+        assert_eq!(
+            got,
+            [(State::Changed, "changed since last verified"), (State::Skipped, "skipped: needs a GPU"), (State::NotRun, "not yet run")]
+        );
         assert!(badges[0].title.contains("verified then"), "{}", badges[0].title);
     }
 
@@ -372,7 +395,10 @@ mod tests {
              <span aria-hidden=\"true\">\u{2713}</span> verified 2026-11-29 \u{b7} Docker 20.10.24</a></x><!--badge:Lx-->"
         );
         let line = last_verified(&r, &badges, "verification.html").unwrap();
-        assert!(line.contains("Last verified</span> <time datetime=\"2026-11-29T09:30:55Z\">2026-11-29</time> on Docker 20.10.24."), "{line}");
+        assert!(
+            line.contains("Last verified</span> <time datetime=\"2026-11-29T09:30:55Z\">2026-11-29</time> on Docker 20.10.24."),
+            "{line}"
+        );
         let mixed = report(vec![entry(&bs[0], "fail", "x")]);
         let line = last_verified(&mixed, &for_page(&mixed, "content/a.md", &bs), "v.html").unwrap();
         assert!(line.starts_with("Verification: 1 failing, 2 not yet run (last run"), "{line}");

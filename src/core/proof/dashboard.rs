@@ -109,7 +109,8 @@ fn chart(h: &mut String, pages: &[&PageProof<'_>], states: &[State]) {
     let desc: Vec<String> = pages
         .iter()
         .map(|p| {
-            let parts: Vec<String> = states.iter().filter(|s| count(p, **s) > 0).map(|s| format!("{} {}", count(p, *s), s.words())).collect();
+            let parts: Vec<String> =
+                states.iter().filter(|s| count(p, **s) > 0).map(|s| format!("{} {}", count(p, *s), s.words())).collect();
             format!("{}: {}", p.title, parts.join(", "))
         })
         .collect();
@@ -120,7 +121,8 @@ fn chart(h: &mut String, pages: &[&PageProof<'_>], states: &[State]) {
     ));
     for (i, p) in pages.iter().enumerate() {
         let y = i * ROW + 20;
-        let label: String = if p.title.chars().count() > 48 { p.title.chars().take(47).collect::<String>() + "\u{2026}" } else { p.title.clone() };
+        let label: String =
+            if p.title.chars().count() > 48 { p.title.chars().take(47).collect::<String>() + "\u{2026}" } else { p.title.clone() };
         h.push_str(&format!("<text class=\"label\" x=\"0\" y=\"{}\">{}</text>\n", y - 5, escape(&label)));
         let mut x = 0;
         for s in states {
@@ -172,7 +174,13 @@ fn hosts(h: &mut String, report: &Report) {
             .runs
             .iter()
             .enumerate()
-            .map(|(i, r)| (r.partition.as_ref().map_or_else(|| format!("Report {}", i + 1), |p| format!("Partition {p}")), r.host.as_ref(), r.host_error.as_deref()))
+            .map(|(i, r)| {
+                (
+                    r.partition.as_ref().map_or_else(|| format!("Report {}", i + 1), |p| format!("Partition {p}")),
+                    r.host.as_ref(),
+                    r.host_error.as_deref(),
+                )
+            })
             .collect()
     };
     h.push_str("<table class=\"proof-host\">\n<thead><tr><th scope=\"col\">Fact</th>");
@@ -234,7 +242,10 @@ fn blocks(h: &mut String, report: &Report, pages: &[&PageProof<'_>]) {
                     let ran = report.ran_on(e);
                     let host = ran.host.map(|h| {
                         let mut s = format!("Docker {}", h.engine_version);
-                        if e.needs.iter().any(|n| n == "gpu") && !h.gpu_models().is_empty() && !matches!(b.state, State::Skipped | State::Blocked) {
+                        if e.needs.iter().any(|n| n == "gpu")
+                            && !h.gpu_models().is_empty()
+                            && !matches!(b.state, State::Skipped | State::Blocked)
+                        {
                             s.push_str(&format!(", {}", h.gpu_models().join(", ")));
                         }
                         s
@@ -309,7 +320,12 @@ mod tests {
             ..Report::default()
         };
         let pages = vec![
-            PageProof { title: "A & B".into(), url: "a.html".into(), file: "content/a.md".into(), badges: vec![b(3, State::Verified, Some(&e)), b(9, State::Failing, None)] },
+            PageProof {
+                title: "A & B".into(),
+                url: "a.html".into(),
+                file: "content/a.md".into(),
+                badges: vec![b(3, State::Verified, Some(&e)), b(9, State::Failing, None)],
+            },
             PageProof { title: "Empty".into(), url: "e.html".into(), file: "content/e.md".into(), badges: vec![] },
         ];
         let html = render(&report, &pages);

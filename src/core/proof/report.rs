@@ -47,7 +47,9 @@ pub fn merge(reports: Vec<Report>) -> (Report, Vec<String>) {
             let key = (b.file.clone(), b.line);
             // The run's start, then its partition: a total order that ignores input order.
             let started = |x: &BlockEntry| {
-                x.run.and_then(|j| reports.get(j)).map_or((String::new(), String::new()), |r| (r.run.started_at.clone(), r.run.partition.clone().unwrap_or_default()))
+                x.run
+                    .and_then(|j| reports.get(j))
+                    .map_or((String::new(), String::new()), |r| (r.run.started_at.clone(), r.run.partition.clone().unwrap_or_default()))
             };
             let keep_old = blocks.get(&key).is_some_and(|old| {
                 if old.hash != b.hash {
@@ -75,8 +77,15 @@ pub fn merge(reports: Vec<Report>) -> (Report, Vec<String>) {
     out.pages = page_runs
         .into_iter()
         .map(|(file, runs)| {
-            let outcome = out.blocks.iter().filter(|b| b.file == file).map(|b| b.outcome.clone()).max_by_key(|o| page_severity(o)).unwrap_or_else(|| "pass".into());
-            let verified_at = (outcome == "pass").then(|| runs.iter().map(|(v, started)| v.clone().unwrap_or_else(|| started.clone())).min()).flatten();
+            let outcome = out
+                .blocks
+                .iter()
+                .filter(|b| b.file == file)
+                .map(|b| b.outcome.clone())
+                .max_by_key(|o| page_severity(o))
+                .unwrap_or_else(|| "pass".into());
+            let verified_at =
+                (outcome == "pass").then(|| runs.iter().map(|(v, started)| v.clone().unwrap_or_else(|| started.clone())).min()).flatten();
             PageEntry { file, outcome, verified_at }
         })
         .collect();
@@ -133,7 +142,13 @@ mod tests {
         let mut r = Report { schema: 1, host: Some(host), ..Report::default() };
         r.run = RunInfo { started_at: started.into(), duration_ms: 10, partition: Some(partition.into()), ..RunInfo::default() };
         for (file, line, hash, outcome) in blocks {
-            r.blocks.push(BlockEntry { file: file.to_string(), line: *line, hash: hash.to_string(), outcome: outcome.to_string(), ..BlockEntry::default() });
+            r.blocks.push(BlockEntry {
+                file: file.to_string(),
+                line: *line,
+                hash: hash.to_string(),
+                outcome: outcome.to_string(),
+                ..BlockEntry::default()
+            });
             if !r.pages.iter().any(|p| p.file == *file) {
                 r.pages.push(PageEntry { file: file.to_string(), outcome: outcome.to_string(), verified_at: None });
             }
@@ -175,7 +190,14 @@ mod tests {
     /// Whatever the order of the reports, the merged report is the same.
     #[test]
     fn cpu_and_gpu_reports_merge_the_same_in_any_order() {
-        let cpu = || report("1/1", "t1", "1", &[("content/gpu.md", 3, "h1", "pass"), ("content/gpu.md", 9, "h2", "skipped"), ("content/x.md", 3, "h3", "pass")]);
+        let cpu = || {
+            report(
+                "1/1",
+                "t1",
+                "1",
+                &[("content/gpu.md", 3, "h1", "pass"), ("content/gpu.md", 9, "h2", "skipped"), ("content/x.md", 3, "h3", "pass")],
+            )
+        };
         let gpu = || report("gpu", "t2", "1", &[("content/gpu.md", 3, "h1", "fail"), ("content/gpu.md", 9, "h2", "pass")]);
         let (m1, _) = merge(vec![cpu(), gpu()]);
         let (m2, _) = merge(vec![gpu(), cpu()]);
@@ -193,7 +215,10 @@ mod tests {
         assert!(Report::parse("[1]").unwrap_err().contains("not a cookbook verify report"));
         assert!(Report::parse("{\"schema\": 7, \"blocks\": []}").unwrap_err().contains("schema 7"));
         assert!(Report::parse("{\"schema\": 1, \"blocks\": [{\"line\": \"x\"}]}").is_err());
-        let h = Host { host_gpus: vec!["GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1)".into(), "GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-2)".into()], ..Host::default() };
+        let h = Host {
+            host_gpus: vec!["GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-1)".into(), "GPU 1: NVIDIA H100 80GB HBM3 (UUID: GPU-2)".into()],
+            ..Host::default()
+        };
         assert_eq!(h.gpu_models(), ["NVIDIA H100 80GB HBM3"]);
     }
 }

@@ -30,7 +30,11 @@ pub fn apply(report: &Report, book: &Book, rendered: &[RenderedPage]) -> Proof {
         let root = root_of(&page.url);
         let href = |b: &Badge<'_>| format!("{root}verification.html#{}", dashboard::anchor(&file, b.line));
         proof.html.push(badge::splice(&r.html, &badges, &href));
-        proof.last_verified.push(badge::last_verified(report, &badges, &format!("{root}verification.html#{}", dashboard::page_anchor(&file))));
+        proof.last_verified.push(badge::last_verified(
+            report,
+            &badges,
+            &format!("{root}verification.html#{}", dashboard::page_anchor(&file)),
+        ));
         pages.push(PageProof { title: page.title.clone(), url: page.url.clone(), file, badges });
     }
     proof.dashboard = dashboard::render(report, &pages);

@@ -8,8 +8,8 @@ use super::doc::SearchDoc;
 use super::encode::js_cmp;
 // FxHash (as in rustc) for the term maps: the keys are our own tokens, not attacker-chosen,
 // and SipHash dominated the index build. Nothing relies on iteration order: output is sorted.
-use rustc_hash::FxHashMap as FastMap;
 use super::tokenize;
+use rustc_hash::FxHashMap as FastMap;
 
 /// How much one occurrence counts, by where it is.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -105,10 +105,8 @@ pub fn impacts<D: std::borrow::Borrow<SearchDoc> + Sync>(docs: &[D], max_posting
                 list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                 list.truncate(max_postings);
             }
-            let mut postings: Vec<(u32, u8)> = list
-                .into_iter()
-                .map(|(doc, s)| (doc, ((s / max * MAX_IMPACT as f32).round() as u8).clamp(1, MAX_IMPACT)))
-                .collect();
+            let mut postings: Vec<(u32, u8)> =
+                list.into_iter().map(|(doc, s)| (doc, ((s / max * MAX_IMPACT as f32).round() as u8).clamp(1, MAX_IMPACT))).collect();
             postings.sort_unstable();
             (term.to_string(), TermPostings { postings, truncated })
         })
@@ -142,18 +140,13 @@ mod tests {
             doc("Images", &["Images"], "Pick a tag.", "df -h /dev/shm # shared memory"),
         ];
         let terms = impacts(&docs, 100);
-        let (h, p, c) =
-            (impact(&terms, "shared", 0), impact(&terms, "shared", 1), impact(&terms, "shared", 2));
+        let (h, p, c) = (impact(&terms, "shared", 0), impact(&terms, "shared", 1), impact(&terms, "shared", 2));
         assert!(h > p && p > c, "heading {h}, prose {p}, code {c}");
     }
 
     #[test]
     fn rare_terms_weigh_more_than_common_ones() {
-        let docs = [
-            doc("A", &["A"], "docker shm", ""),
-            doc("B", &["B"], "docker run", ""),
-            doc("C", &["C"], "docker ps", ""),
-        ];
+        let docs = [doc("A", &["A"], "docker shm", ""), doc("B", &["B"], "docker run", ""), doc("C", &["C"], "docker ps", "")];
         let terms = impacts(&docs, 100);
         assert!(impact(&terms, "shm", 0) > impact(&terms, "docker", 0));
     }

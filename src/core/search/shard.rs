@@ -69,10 +69,7 @@ mod tests {
     use super::*;
 
     fn terms(names: &[&str]) -> Vec<(String, TermPostings)> {
-        names
-            .iter()
-            .map(|n| (n.to_string(), TermPostings { postings: vec![(0, 1), (7, 2)], truncated: false }))
-            .collect()
+        names.iter().map(|n| (n.to_string(), TermPostings { postings: vec![(0, 1), (7, 2)], truncated: false })).collect()
     }
 
     #[test]
@@ -86,10 +83,7 @@ mod tests {
     fn shards_cover_the_terms_in_order() {
         let s = shard(&terms(&["cuda", "docker", "ipc", "shm", "size", "smi"]), 20);
         assert_eq!(s.keys, ["", "d", "i", "s", "si", "sm"]);
-        assert_eq!(
-            String::from_utf8(s.files[3].bytes.to_vec()).unwrap(),
-            "cookbookSearch.add(\"t/3\",[\"shm\",\"0172\"]);\n"
-        );
+        assert_eq!(String::from_utf8(s.files[3].bytes.to_vec()).unwrap(), "cookbookSearch.add(\"t/3\",[\"shm\",\"0172\"]);\n");
         let one = shard(&terms(&["cuda", "docker"]), 10_000);
         assert_eq!((one.keys.len(), one.files.len()), (1, 1));
     }

@@ -21,20 +21,11 @@ pub fn store<D: std::borrow::Borrow<SearchDoc>>(docs: &[D], per_chunk: usize) ->
                 .iter()
                 .map(|d| {
                     let d = d.borrow();
-                    serde_json::json!([
-                        d.url,
-                        d.page_title,
-                        d.heading_path,
-                        clip(&d.text, TEXT_CHARS),
-                        clip(&d.code, CODE_CHARS)
-                    ])
+                    serde_json::json!([d.url, d.page_title, d.heading_path, clip(&d.text, TEXT_CHARS), clip(&d.code, CODE_CHARS)])
                 })
                 .collect();
             let id = format!("d/{i}");
-            Output::new(
-                format!("search/{id}.js"),
-                encode::script(&id, &serde_json::to_string(&rows).unwrap()),
-            )
+            Output::new(format!("search/{id}.js"), encode::script(&id, &serde_json::to_string(&rows).unwrap()))
         })
         .collect()
 }

@@ -14,10 +14,8 @@ const LEVELS: [&str; 4] = [":=@", "/", "-_", "."];
 /// Longest token kept; longer runs (digests, base64) are indexed by their parts only.
 pub const MAX_TOKEN_CHARS: usize = 64;
 /// Words too common to find anything with; dropped from the index and from queries.
-pub const STOP_WORDS: [&str; 20] = [
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or",
-    "that", "the", "to", "with",
-];
+pub const STOP_WORDS: [&str; 20] =
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "that", "the", "to", "with"];
 
 /// One word of the input and the tokens it yields, borrowed from the lower-cased word.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,9 +54,7 @@ fn is_word_char(c: char) -> bool {
 
 fn keep(token: &str) -> bool {
     let n = token.chars().count();
-    (2..=MAX_TOKEN_CHARS).contains(&n)
-        && token.chars().any(char::is_alphanumeric)
-        && !STOP_WORDS.contains(&token)
+    (2..=MAX_TOKEN_CHARS).contains(&n) && token.chars().any(char::is_alphanumeric) && !STOP_WORDS.contains(&token)
 }
 
 /// The raw words of already lower-cased text, trimmed: runs of letters, digits and joiners.

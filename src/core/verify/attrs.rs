@@ -11,8 +11,7 @@ use crate::core::config::parse_duration;
 use crate::core::fence::{Attr, FenceInfo};
 
 /// Every attribute a verify block may carry, in the order the docs list them.
-pub const KNOWN: &[&str] =
-    &["verify", "needs", "timeout", "exit", "retries", "hidden", "cleanup", "skip", "output"];
+pub const KNOWN: &[&str] = &["verify", "needs", "timeout", "exit", "retries", "hidden", "cleanup", "skip", "output"];
 
 /// A capability a block needs from the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -186,9 +185,8 @@ fn apply(attrs: &mut Attrs, attr: &Attr, in_needs: &mut bool) -> Result<(), Attr
         }
         "output" => {
             let v = required(attr, "output=stdout")?;
-            attrs.output = OutputStream::parse(v).ok_or_else(|| {
-                problem(attr, format!("invalid output stream `{v}`"), "write one of: stdout, stderr, both, any")
-            })?;
+            attrs.output = OutputStream::parse(v)
+                .ok_or_else(|| problem(attr, format!("invalid output stream `{v}`"), "write one of: stdout, stderr, both, any"))?;
             Ok(())
         }
         other => {

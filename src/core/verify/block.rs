@@ -123,11 +123,7 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
         }
         let (code, code_start, mut expected) = if info.is_console() {
             let (cmds, out) = transcript(&f.text);
-            let exp = (!out.is_empty()).then(|| Expected {
-                text: out,
-                span: f.content.clone(),
-                kind: ExpectedKind::Transcript,
-            });
+            let exp = (!out.is_empty()).then(|| Expected { text: out, span: f.content.clone(), kind: ExpectedKind::Transcript });
             (cmds, None, exp)
         } else {
             (f.text.clone(), f.content.as_ref().map(|c| c.start), None)
@@ -144,11 +140,7 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
                             .help("a console transcript already holds its output; drop one of them"),
                     );
                 }
-                expected = Some(Expected {
-                    text: next.text.clone(),
-                    span: next.content.clone(),
-                    kind: ExpectedKind::Block,
-                });
+                expected = Some(Expected { text: next.text.clone(), span: next.content.clone(), kind: ExpectedKind::Block });
                 i += 1;
             }
         }
@@ -401,7 +393,11 @@ mod tests {
         let got: Vec<_> = diags.iter().map(|d| (d.code, d.position().unwrap_or_default())).collect();
         let want = ["content/a.md:5:1", "content/a.md:11:1", "content/a.md:21:1"].map(|p| ("verify-output", p.to_string()));
         assert_eq!(got, want);
-        assert!(diags[0].render(false).contains("text between it and the verify block at line 1 detaches it"), "{}", diags[0].render(false));
+        assert!(
+            diags[0].render(false).contains("text between it and the verify block at line 1 detaches it"),
+            "{}",
+            diags[0].render(false)
+        );
         assert_eq!(orphan_outputs(&SourceFile::new("content/a.md", text), 0).len(), 3);
     }
 

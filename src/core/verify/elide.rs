@@ -90,7 +90,11 @@ pub fn diff(expected: &str, actual: &str) -> String {
                 out.push('\n');
             }
             if side.len() > SHOWN_LINES {
-                out.push_str(&format!("[cookbook: {} more {} lines not shown]\n", side.len() - SHOWN_LINES, if sign == '-' { "expected" } else { "actual" }));
+                out.push_str(&format!(
+                    "[cookbook: {} more {} lines not shown]\n",
+                    side.len() - SHOWN_LINES,
+                    if sign == '-' { "expected" } else { "actual" }
+                ));
             }
         }
         return out;

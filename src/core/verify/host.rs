@@ -62,10 +62,7 @@ pub fn detect_gpu(info: &serde_json::Value, nvidia_smi_l: Option<&str>) -> GpuSu
 /// CDI device IDs from `DiscoveredDevices` (API 1.50+).
 pub fn cdi_devices(info: &serde_json::Value) -> Vec<String> {
     let list = info.get("DiscoveredDevices").and_then(|d| d.as_array());
-    list.into_iter()
-        .flatten()
-        .filter_map(|d| d.get("ID").and_then(|i| i.as_str()).map(str::to_string))
-        .collect()
+    list.into_iter().flatten().filter_map(|d| d.get("ID").and_then(|i| i.as_str()).map(str::to_string)).collect()
 }
 
 /// The `GPU n: …` lines of `nvidia-smi -L` (MIG lines, indented, are left out).
@@ -75,11 +72,7 @@ pub fn gpu_lines(text: &str) -> Vec<String> {
 
 /// Runtime names from `/info`, sorted.
 pub fn runtimes(info: &serde_json::Value) -> Vec<String> {
-    let mut v: Vec<String> = info
-        .get("Runtimes")
-        .and_then(|r| r.as_object())
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default();
+    let mut v: Vec<String> = info.get("Runtimes").and_then(|r| r.as_object()).map(|o| o.keys().cloned().collect()).unwrap_or_default();
     v.sort();
     v
 }

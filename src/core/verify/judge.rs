@@ -197,9 +197,8 @@ pub fn classify_error(text: &str, caps: Capabilities, declares_network: bool) ->
     }
     // A refused connection reached its host: nothing listens there, which is the page's
     // (or the service's) failure, not a missing network.
-    let remote = |line: &str| {
-        line.contains("Cannot connect to the Docker daemon") || !names_loopback(line) && !line.contains("connection refused")
-    };
+    let remote =
+        |line: &str| line.contains("Cannot connect to the Docker daemon") || !names_loopback(line) && !line.contains("connection refused");
     let docker_lines = text.lines().map(str::trim).filter(|l| DOCKER_ERROR_LINE.iter().any(|p| l.starts_with(p)));
     for line in docker_lines.filter(|l| remote(l)) {
         if let Some((_, why, need)) = BLOCKED_BY_ENGINE.iter().find(|(n, _, _)| line.contains(n)) {
@@ -326,7 +325,8 @@ mod tests {
         let a = Attrs::default();
         let local = "Error response from daemon: Get \"http://127.0.0.1:9/v2/\": dial tcp 127.0.0.1:9: connect: connection refused";
         assert_eq!(judge(&a, None, &seen(1, local), NO_GPU).outcome, Outcome::Fail);
-        let named = "docker: Error response from daemon: Get \"http://localhost:5000/v2/\": dial tcp [::1]:5000: connect: connection refused.";
+        let named =
+            "docker: Error response from daemon: Get \"http://localhost:5000/v2/\": dial tcp [::1]:5000: connect: connection refused.";
         assert_eq!(judge(&a, None, &seen(125, named), NO_GPU).outcome, Outcome::Fail);
         let printed = "Get \"https://registry-1.docker.io/v2/\": dial tcp 10.1.2.3:443: connect: connection refused";
         assert_eq!(judge(&a, None, &seen(1, printed), NO_GPU).outcome, Outcome::Fail);

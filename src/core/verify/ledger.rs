@@ -308,12 +308,7 @@ mod tests {
     use super::*;
 
     fn res(kind: Kind, id: &str, labels: &[(&str, &str)]) -> Resource {
-        Resource {
-            kind,
-            id: id.into(),
-            name: String::new(),
-            labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        }
+        Resource { kind, id: id.into(), name: String::new(), labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
     }
 
     #[test]
@@ -386,7 +381,8 @@ mod tests {
             img("sha256:before", &["z:1"], Some("r/1")),
         ];
         let before_ids = BTreeSet::from(["sha256:base".to_string(), "sha256:old".to_string(), "sha256:before".to_string()]);
-        let before_tags = BTreeMap::from([("base:latest".to_string(), "sha256:old".to_string()), ("z:1".to_string(), "sha256:before".to_string())]);
+        let before_tags =
+            BTreeMap::from([("base:latest".to_string(), "sha256:old".to_string()), ("z:1".to_string(), "sha256:before".to_string())]);
         let plan = images_to_clean(&now, "r/1", &noted, &before_ids, &before_tags);
         assert_eq!(plan.restore, [("base:latest".to_string(), "sha256:old".to_string())]);
         assert_eq!(plan.untag, ["x:tagged"]);

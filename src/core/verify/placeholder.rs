@@ -110,10 +110,7 @@ mod tests {
     fn substitutes_values_and_exports() {
         let vals = BTreeMap::from([("NAME".to_string(), "demo".to_string())]);
         let exported = BTreeSet::from(["ID".to_string()]);
-        assert_eq!(
-            substitute("docker rm <NAME> <ID>", &vals, &exported, false).unwrap(),
-            "docker rm demo ${ID}"
-        );
+        assert_eq!(substitute("docker rm <NAME> <ID>", &vals, &exported, false).unwrap(), "docker rm demo ${ID}");
         let err = substitute("a <NOPE> b <ID>", &vals, &BTreeSet::new(), false).unwrap_err();
         assert_eq!(err, vec![Missing { name: "NOPE".into(), span: 2..8 }, Missing { name: "ID".into(), span: 11..15 }]);
         assert_eq!(substitute("<none> <TAG> <NAME>", &vals, &exported, true).unwrap(), "<none> <TAG> demo");

@@ -187,7 +187,11 @@ mod tests {
 
     fn book() -> Vec<PagePlan> {
         vec![
-            page(0, "content/a.md", "# Shm size\n```bash verify\necho a\n```\n# Other\n```bash verify\necho b\n```\n```bash verify cleanup\necho c\n```\n"),
+            page(
+                0,
+                "content/a.md",
+                "# Shm size\n```bash verify\necho a\n```\n# Other\n```bash verify\necho b\n```\n```bash verify cleanup\necho c\n```\n",
+            ),
             page(1, "content/gpu/b.md", "# GPU\n```bash verify\necho d\n```\n"),
             page(2, "content/c.md", "no blocks\n"),
             page(3, "content/d.md", "```bash verify\necho e\n```\n"),

@@ -66,7 +66,9 @@ impl RunReport {
             format!("{} failed", n(Outcome::Fail)),
             format!("{} skipped", n(Outcome::Skipped)),
         ];
-        for (o, word) in [(Outcome::Stale, "stale"), (Outcome::Timeout, "timed out"), (Outcome::Blocked, "blocked"), (Outcome::Leaked, "leaked")] {
+        for (o, word) in
+            [(Outcome::Stale, "stale"), (Outcome::Timeout, "timed out"), (Outcome::Blocked, "blocked"), (Outcome::Leaked, "leaked")]
+        {
             if n(o) > 0 {
                 parts.push(format!("{} {word}", n(o)));
             }

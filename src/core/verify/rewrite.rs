@@ -16,12 +16,7 @@ const ELIDE: u32 = 1;
 /// `original` is the block's text, `pattern(line)` one of its lines with placeholders
 /// substituted, `seen` the output, `back` the (name, value) pairs to turn back into
 /// placeholders in new lines. Returns text with `\n` line endings.
-pub fn rewrite(
-    original: &str,
-    pattern: &dyn Fn(&str) -> String,
-    seen: &str,
-    back: &[(String, String)],
-) -> String {
+pub fn rewrite(original: &str, pattern: &dyn Fn(&str) -> String, seen: &str, back: &[(String, String)]) -> String {
     let orig = lines(original);
     let pat: Vec<String> = orig.iter().map(|l| pattern(l)).collect();
     let act = lines(seen);
@@ -46,9 +41,7 @@ pub fn rewrite(
             } else {
                 let mut best = CHANGE + cost[(i + 1) * w + j];
                 if j < m {
-                    best = best
-                        .min(CHANGE + cost[i * w + j + 1])
-                        .min(CHANGE + cost[(i + 1) * w + j + 1]);
+                    best = best.min(CHANGE + cost[i * w + j + 1]).min(CHANGE + cost[(i + 1) * w + j + 1]);
                     if line_matches(&pat[i], act[j]) {
                         best = best.min(cost[(i + 1) * w + j + 1]);
                     }
@@ -98,9 +91,7 @@ fn lines(text: &str) -> Vec<&str> {
     if text.is_empty() {
         return Vec::new();
     }
-    text.split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect()
+    text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
 }
 
 /// A configured value back into its placeholder (values under 3 characters are left
@@ -126,35 +117,20 @@ mod tests {
     #[test]
     fn keeps_what_matches_and_changes_the_rest() {
         let back = [("NAME".to_string(), "demo".to_string())];
-        let got = rewrite(
-            "id [..]\nname: <NAME>\n...\nend\nold\n",
-            &subst,
-            "id 7\nname: demo\n1\n2\nend\nnew\ndemo again\n",
-            &back,
-        );
+        let got = rewrite("id [..]\nname: <NAME>\n...\nend\nold\n", &subst, "id 7\nname: demo\n1\n2\nend\nnew\ndemo again\n", &back);
         assert_eq!(got, "id [..]\nname: <NAME>\n...\nend\nnew\n<NAME> again\n");
         assert_eq!(rewrite("a\nb\nc\n", &subst, "a\nc\n", &back), "a\nc\n");
         assert_eq!(rewrite("...\n", &subst, "", &back), "...\n");
         assert_eq!(rewrite("", &subst, "x\n", &back), "x\n");
-        assert_eq!(
-            rewrite("a\r\nold\r\n", &subst, "a\nnew\n", &back),
-            "a\nnew\n"
-        );
+        assert_eq!(rewrite("a\r\nold\r\n", &subst, "a\nnew\n", &back), "a\nnew\n");
     }
 
     #[test]
     fn the_result_matches_what_was_seen() {
-        let cases = [
-            ("...\nx\n...\n", "a\nb\nx\nc\n"),
-            ("a\n...\nz\n", "q\nr\n"),
-            ("[..]\n[..]\n", "1\n2\n3\n"),
-        ];
+        let cases = [("...\nx\n...\n", "a\nb\nx\nc\n"), ("a\n...\nz\n", "q\nr\n"), ("[..]\n[..]\n", "1\n2\n3\n")];
         for (exp, seen) in cases {
             let new = rewrite(exp, &subst, seen, &[]);
-            assert!(
-                super::super::elide::matches(&new, seen),
-                "{exp:?} + {seen:?} -> {new:?}"
-            );
+            assert!(super::super::elide::matches(&new, seen), "{exp:?} + {seen:?} -> {new:?}");
         }
     }
 }

@@ -33,9 +33,7 @@ impl std::fmt::Display for RunId {
 
 /// FNV-1a of the host name: stable across builds and Rust versions.
 pub fn host_hash(hostname: &str) -> u32 {
-    hostname.bytes().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+    hostname.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
 /// The prefix of a run's scratch folder in the temporary directory.
@@ -52,18 +50,11 @@ mod tests {
 
     #[test]
     fn round_trips_and_reads_tags_and_folders() {
-        let id = RunId {
-            pid: 0x1f2,
-            start: 123_456,
-            host: host_hash("ci-runner-7"),
-        };
+        let id = RunId { pid: 0x1f2, start: 123_456, host: host_hash("ci-runner-7") };
         let text = id.to_string();
         assert_eq!(RunId::parse(&text), Some(id));
         assert_eq!(RunId::parse(&format!("{text}/3/1")), Some(id));
-        assert_eq!(
-            run_of_scratch(&format!("cookbook-verify-{text}.Ab3xZq")),
-            Some(id)
-        );
+        assert_eq!(run_of_scratch(&format!("cookbook-verify-{text}.Ab3xZq")), Some(id));
         assert_eq!(host_hash("a"), 0xe40c_292c);
         assert_ne!(host_hash("a"), host_hash("b"));
     }

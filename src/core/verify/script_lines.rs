@@ -72,22 +72,13 @@ mod tests {
 
     #[test]
     fn script_lines_become_markdown_lines() {
-        let (blocks, _) = block::extract(
-            &SourceFile::new("content/a.md", "# A\n\n```bash verify\necho\nfalse\n```\n"),
-            0,
-        );
+        let (blocks, _) = block::extract(&SourceFile::new("content/a.md", "# A\n\n```bash verify\necho\nfalse\n```\n"), 0);
         let b = &blocks[0];
-        assert_eq!(
-            failed_at(b, 2).as_deref(),
-            Some("at content/a.md:5: `false`")
-        );
+        assert_eq!(failed_at(b, 2).as_deref(), Some("at content/a.md:5: `false`"));
         assert_eq!(failed_at(b, 3), None);
         let script = Path::new("/tmp/cookbook-verify-x/page-0/meta/block-0.sh");
         let text = "/tmp/cookbook-verify-x/page-0/meta/block-0.sh: line 7: nope: command not found\nbash /tmp/cookbook-verify-x/page-0/meta/block-0.sh\n";
-        assert_eq!(
-            hide_script(text, script, 5, b),
-            "content/a.md:5: nope: command not found\nbash content/a.md:3\n"
-        );
+        assert_eq!(hide_script(text, script, 5, b), "content/a.md:5: nope: command not found\nbash content/a.md:3\n");
         assert!(probe(Path::new("/t/it's")).contains("'/t/it'\\''s'"));
         // A shell without ERR traps runs the block anyway.
         let script = format!("set -e\n{}echo ran\n", probe(Path::new("/dev/null")));

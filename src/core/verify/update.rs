@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::block::{self, ExpectedKind};
-use super::{placeholder, rewrite};
-use crate::core::source::SourceFile;
 use super::judge::Outcome;
 use super::result::BlockResult;
+use super::{placeholder, rewrite};
+use crate::core::source::SourceFile;
 use crate::core::source::Span;
 
 /// A replacement of one byte range of a file.
@@ -58,14 +58,19 @@ pub fn edits(
         let empty = BTreeMap::new();
         let values = vars.get(&r.block.file).unwrap_or(&empty);
         let exported = exported_before(&r.block.file, whole, r.block.line);
-        let named: BTreeSet<&str> = placeholder::find(&r.block.code).into_iter().chain(placeholder::find(&exp.text)).map(|(_, n)| n).collect();
-        let back: Vec<(String, String)> =
-            values.iter().filter(|(k, _)| named.contains(k.as_str()) && !exported.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let named: BTreeSet<&str> =
+            placeholder::find(&r.block.code).into_iter().chain(placeholder::find(&exp.text)).map(|(_, n)| n).collect();
+        let back: Vec<(String, String)> = values
+            .iter()
+            .filter(|(k, _)| named.contains(k.as_str()) && !exported.contains(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let pattern = |l: &str| placeholder::substitute(l, values, &exported, true).unwrap_or_else(|_| l.to_string());
         let new = match exp.kind {
             ExpectedKind::Block => rewrite::rewrite(text, &pattern, &seen, &back),
             ExpectedKind::Transcript => {
-                let prompt_lines: Vec<&str> = text.split_inclusive('\n').take_while(|l| l.starts_with("$ ") || l.starts_with("> ")).collect();
+                let prompt_lines: Vec<&str> =
+                    text.split_inclusive('\n').take_while(|l| l.starts_with("$ ") || l.starts_with("> ")).collect();
                 let prompts: String = prompt_lines.concat();
                 let rest = &text[prompts.len()..];
                 if rest.split_inclusive('\n').any(|l| l.starts_with("$ ")) {

@@ -31,10 +31,7 @@ pub fn resolve(
             Ok(s) => b.script = s,
             Err(missing) => {
                 for m in missing {
-                    let d = Diagnostic::error(
-                        "verify-placeholder",
-                        format!("placeholder `<{}>` has no value", m.name),
-                    );
+                    let d = Diagnostic::error("verify-placeholder", format!("placeholder `<{}>` has no value", m.name));
                     diags.push(at(src, b, d, m.span).label("no value for this placeholder").help(format!(
                         "set it in book.toml under [verify.vars] (`{0} = \"…\"`), in the page's front matter \
                          ([verify.vars] {0} = \"…\"), or export it in an earlier verify block (`export {0}=…`)",
@@ -59,13 +56,12 @@ pub fn resolve(
             if !warned.insert(name.to_string()) {
                 continue;
             }
-            let d = Diagnostic::warning(
-                "verify-placeholder",
-                format!("`<{name}>` is {nearest}, not {shadowed}"),
+            let d = Diagnostic::warning("verify-placeholder", format!("`<{name}>` is {nearest}, not {shadowed}"));
+            diags.push(
+                at(src, b, d, span)
+                    .label("the nearest definition wins: an export earlier on the page, then front matter, then book.toml")
+                    .help("if both are meant, give one of them another name; else remove the definition that is not used"),
             );
-            diags.push(at(src, b, d, span).label("the nearest definition wins: an export earlier on the page, then front matter, then book.toml").help(
-                "if both are meant, give one of them another name; else remove the definition that is not used",
-            ));
         }
         let first = b.code_start.map_or(b.line + 1, |c| src.line_of(c));
         for (name, n) in placeholder::exports_at(&b.code) {
@@ -75,12 +71,7 @@ pub fn resolve(
     diags
 }
 
-fn at(
-    src: &SourceFile,
-    b: &VerifyBlock,
-    d: Diagnostic,
-    span: std::ops::Range<usize>,
-) -> Diagnostic {
+fn at(src: &SourceFile, b: &VerifyBlock, d: Diagnostic, span: std::ops::Range<usize>) -> Diagnostic {
     match b.code_start {
         Some(start) => d.at(src, start + span.start..start + span.end),
         None => d.at_line(src, b.line),
@@ -97,24 +88,11 @@ mod tests {
         let text = "```bash verify\nexport C=x\n```\n```bash verify\necho <C> <N> <B>\n```\n```bash verify\necho <C> <N> <Z>\n```\n";
         let src = SourceFile::new("content/a.md", text);
         let (mut blocks, _) = block::extract(&src, 0);
-        let book = BTreeMap::from(
-            [("C", "book"), ("N", "book"), ("B", "book")]
-                .map(|(k, v)| (k.to_string(), v.to_string())),
-        );
+        let book = BTreeMap::from([("C", "book"), ("N", "book"), ("B", "book")].map(|(k, v)| (k.to_string(), v.to_string())));
         let front = BTreeMap::from([("N".to_string(), "front".to_string())]);
         let diags = resolve(&src, &mut blocks, &book, &front);
         assert_eq!(blocks[1].script, "echo ${C} front book\n");
-        let got: Vec<_> = diags
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} {} {}",
-                    d.position().unwrap_or_default(),
-                    d.is_error(),
-                    d.message
-                )
-            })
-            .collect();
+        let got: Vec<_> = diags.iter().map(|d| format!("{} {} {}", d.position().unwrap_or_default(), d.is_error(), d.message)).collect();
         assert_eq!(
             got,
             [

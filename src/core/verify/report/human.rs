@@ -200,7 +200,10 @@ mod tests {
         assert_eq!(paint_word("PASS    a.md:3"), "\x1b[32mPASS\x1b[0m    a.md:3");
         assert_eq!(paint_word("FAIL    a.md:3"), "\x1b[31mFAIL\x1b[0m    a.md:3");
         let diff = "--- expected\n+++ actual\n@@ -1 +1 @@\n-a\tb\n+a    b \n same\n";
-        assert_eq!(mark_diff(diff, false), "--- expected\n+++ actual\n@@ -1 +1 @@\n-a→b\n+a    b·\n same\n(→ is a tab, · a trailing space)\n");
+        assert_eq!(
+            mark_diff(diff, false),
+            "--- expected\n+++ actual\n@@ -1 +1 @@\n-a→b\n+a    b·\n same\n(→ is a tab, · a trailing space)\n"
+        );
         assert!(mark_diff(diff, true).contains("\x1b[31m-a→b\x1b[0m\n\x1b[32m+a    b·\x1b[0m"));
         assert!(!mark_diff("-a\n+b\n", false).contains("→ is a tab"));
     }
