@@ -14,7 +14,7 @@ use crate::core::book::{assemble_partial, Book, Sources};
 use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::markdown::RenderedPage;
 use crate::core::output::Output;
-use crate::core::render::{self, hash_of, PageCache};
+use crate::core::render::{self, hash_of};
 use crate::core::search::{self, SearchDoc};
 use crate::core::theme::Theme;
 use crate::io::load;
@@ -32,7 +32,9 @@ pub struct BuildSession {
     theme: Option<(u64, Theme)>,
     /// Per source path: (hash of the page text and of the book's shape, its rendering).
     markdown: HashMap<String, (u64, RenderedPage)>,
-    pages: PageCache,
+    /// Per output path: (the key it was rendered under, the page file), so that unchanged
+    /// pages are not filled again.
+    pages: HashMap<String, (u64, Output)>,
     warnings: Vec<Diagnostic>,
     book: Option<Book>,
     /// Build the search index later (`take_deferred`) and serve the previous one meanwhile.
@@ -54,7 +56,7 @@ impl BuildSession {
             sources: None,
             theme: None,
             markdown: HashMap::new(),
-            pages: PageCache::new(),
+            pages: HashMap::new(),
             warnings: Vec::new(),
             book: None,
             defer_search: false,
@@ -185,6 +187,8 @@ impl BuildSession {
         // The verify report is re-read on every build: `serve` shows a fresh run's badges.
         let (report, report_warnings) = crate::io::proof::read_reports(&self.root, &self.verify_reports);
         self.warnings.extend(report_warnings);
+        let pages = &self.pages;
+        let previous = |path: &str, key: u64| pages.get(path).filter(|(k, _)| *k == key).map(|(_, o)| o.clone());
         let result = match &report {
             Some(report) => {
                 let proof = crate::core::proof::site::apply(report, &book, &rendered);
@@ -194,13 +198,14 @@ impl BuildSession {
                     rendered.iter().zip(proof.html).map(|(r, html)| RenderedPage { html: html.into(), ..r.clone() }).collect();
                 let last = &proof.last_verified;
                 let lv = |i: usize| last.get(i).cloned().flatten();
-                render::render_site_cached(&book, theme, &badged, &lv, Some(&proof.dashboard), Some(&keys), &mut self.pages)
+                render::render_site(&book, theme, &badged, &lv, Some(&proof.dashboard), Some(&keys), &previous)
             }
-            None => render::render_site_cached(&book, theme, &rendered, &|_| None, None, Some(&keys), &mut self.pages),
+            None => render::render_site(&book, theme, &rendered, &|_| None, None, Some(&keys), &previous),
         };
-        if !self.keep_caches {
-            self.pages.clear();
+        if let Some(keyed) = result.keyed.filter(|_| self.keep_caches) {
+            self.pages = keyed.into_iter().map(|(k, o)| (o.path.to_string_lossy().into_owned(), (k, o))).collect();
         }
+        let result = result.site;
         self.lap("pages", t0);
         let mut outputs = match result {
             Ok(o) if errors.is_empty() => o,
