@@ -99,24 +99,32 @@ struct Renderer<'a> {
     slugs: Slugger,
 }
 
-fn options(smart: bool) -> Options {
-    let mut o = Options::ENABLE_TABLES
+/// The one set of markdown extensions every reader of a page parses it with: the renderer,
+/// `verify`'s block finder, `check`'s link finder and the unclosed-fence check, so that a
+/// link or a block one of them sees the others see too. CommonMark + GFM (tables, task
+/// lists, strikethrough, alerts), footnotes and `{#id}` heading attributes; no math (`$`
+/// is money in a cookbook, and math would swallow the links between two of them).
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM;
-    if smart {
-        o |= Options::ENABLE_SMART_PUNCTUATION;
-    }
-    o
+        | Options::ENABLE_GFM
+}
+
+/// A parser of `text` with `options()`: the only way the core reads a page's markdown.
+pub fn parser(text: &str) -> Parser<'_> {
+    Parser::new_ext(text, options())
 }
 
 impl Renderer<'_> {
     fn run(&mut self) -> String {
         let text = self.exp.text.as_str();
         let mut events: Vec<Event<'_>> = Vec::new();
-        let mut iter = Parser::new_ext(text, options(self.ctx.smart_punctuation)).into_offset_iter();
+        // Smart punctuation changes only the text of events, never which blocks or links exist.
+        let smart = if self.ctx.smart_punctuation { Options::ENABLE_SMART_PUNCTUATION } else { Options::empty() };
+        let mut iter = Parser::new_ext(text, options() | smart).into_offset_iter();
         let mut section = Section::default();
         let mut path: Vec<(u8, String)> = Vec::new();
         while let Some((event, range)) = iter.next() {

@@ -69,3 +69,38 @@ fn raw_html_passes_and_text_is_escaped() {
     assert!(r.html.contains("<details><summary>More</summary>x</details>"));
     assert!(r.html.contains("a <b> &amp; c"), "{}", r.html);
 }
+
+/// The page as `check --external` sees its links and as `verify` sees its blocks.
+fn seen_by_check_and_verify(text: &str) -> (Vec<String>, Vec<String>) {
+    let page = crate::core::book::Page {
+        source: SourceFile::new("content/other.md", text),
+        rel: "other.md".into(),
+        url: "other.html".into(),
+        front: Default::default(),
+        body_start: 0,
+        title: "x".into(),
+        number: vec![],
+    };
+    let links = crate::core::check::external::links(&page).into_iter().map(|l| l.url).collect();
+    let (blocks, _) = crate::core::verify::block::extract(&page.source, 0);
+    (links, blocks.into_iter().map(|b| b.code).collect())
+}
+
+#[test]
+fn renderer_check_and_verify_parse_the_same_document() {
+    // Dollar signs are not math on the site: the link between them is a link for `check` too.
+    let text = "Costs $5 [docs](https://a.example/x) and $6 [more](https://b.example/y)$ here.\n";
+    let r = ctx_render("other.md", text);
+    assert!(r.html.contains("href=\"https://a.example/x\""), "{}", r.html);
+    assert!(r.html.contains("href=\"https://b.example/y\""), "{}", r.html);
+    let (links, _) = seen_by_check_and_verify(text);
+    assert_eq!(links, ["https://a.example/x", "https://b.example/y"]);
+
+    // A verify block inside a footnote is a verify block on the site, so `verify` runs it.
+    let text = "Text[^n].\n\n[^n]: A note.\n\n    ```bash verify\n    echo hi\n    ```\n";
+    let r = ctx_render("other.md", text);
+    let site: Vec<&str> = r.code_blocks.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(site, ["echo hi\n"], "{}", r.html);
+    let (_, blocks) = seen_by_check_and_verify(text);
+    assert_eq!(blocks, ["echo hi\n"]);
+}
