@@ -14,7 +14,7 @@ use crate::core::book::{assemble_partial, Book, Sources};
 use crate::core::diagnostic::{self, Diagnostic};
 use crate::core::markdown::RenderedPage;
 use crate::core::output::Output;
-use crate::core::render::{self, hash_of, PageCache};
+use crate::core::render::{self, hash_of};
 use crate::core::search::{self, SearchDoc};
 use crate::core::theme::Theme;
 use crate::io::load;
@@ -32,7 +32,9 @@ pub struct BuildSession {
     theme: Option<(u64, Theme)>,
     /// Per source path: (hash of the page text and of the book's shape, its rendering).
     markdown: HashMap<String, (u64, RenderedPage)>,
-    pages: PageCache,
+    /// Per output path: (the key it was rendered under, the page file), so that unchanged
+    /// pages are not filled again.
+    pages: HashMap<String, (u64, Output)>,
     warnings: Vec<Diagnostic>,
     book: Option<Book>,
     /// Build the search index later (`take_deferred`) and serve the previous one meanwhile.
@@ -54,7 +56,7 @@ impl BuildSession {
             sources: None,
             theme: None,
             markdown: HashMap::new(),
-            pages: PageCache::new(),
+            pages: HashMap::new(),
             warnings: Vec::new(),
             book: None,
             defer_search: false,
@@ -127,35 +129,85 @@ impl BuildSession {
         }
     }
 
-    /// Builds the whole site in memory. `changed` lists the files that changed since the
-    /// last call (empty: anything may have); only they are read again.
+    /// Builds the whole site in memory, stage by stage: load → assemble → markdown → pages
+    /// → search (writing it is the caller's: `cmd::build`, or `serve`'s live site).
+    /// `changed` lists the files that changed since the last call (empty: anything may
+    /// have); only they are read again.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let t0 = Instant::now();
-        let patched = self.sources.take().and_then(|mut s| (!changed.is_empty() && load::patch(&mut s, &self.root, changed)).then_some(s));
-        let sources = match patched {
-            Some(s) => s,
-            None => load::load(&self.root)?,
-        };
+        let sources = self.load(changed)?;
         self.lap("load", t0);
+        let (book, extra_files, mut errors) = self.assemble(sources);
+        self.lap("assemble", t0);
+        if book.pages.is_empty() {
+            return Err(errors);
+        }
+        self.compile_theme(&book)?;
+        let (keys, rendered) = self.render_markdown(&book);
+        self.lap("markdown", t0);
+        let result = self.render_pages(&book, &keys, &rendered);
+        self.lap("pages", t0);
+        let mut outputs = match result {
+            Ok(o) if errors.is_empty() => o,
+            Ok(_) => {
+                self.keep_markdown(&book, &keys, rendered);
+                self.book = Some(book);
+                return Err(errors);
+            }
+            Err(more) => {
+                errors.extend(more);
+                diagnostic::sort(&mut errors);
+                self.keep_markdown(&book, &keys, rendered);
+                self.book = Some(book);
+                return Err(errors);
+            }
+        };
+        if book.config.site.search {
+            outputs.extend(self.search_index(&book, &keys, &rendered)?);
+            self.lap("search", t0);
+        }
+        outputs.extend(extra_files);
+        self.keep_markdown(&book, &keys, rendered);
+        self.book = Some(book);
+        Ok(render::sorted(outputs))
+    }
+
+    /// Load: the book's files, only the changed ones again when the sources are kept.
+    fn load(&mut self, changed: &[PathBuf]) -> Result<Sources, Vec<Diagnostic>> {
+        let patched = self.sources.take().and_then(|mut s| (!changed.is_empty() && load::patch(&mut s, &self.root, changed)).then_some(s));
+        match patched {
+            Some(s) => Ok(s),
+            None => load::load(&self.root),
+        }
+    }
+
+    /// Assemble: the book from its files (with what is wrong with it), and the files
+    /// `additional-css`/`-js` name from outside the source folder.
+    fn assemble(&mut self, sources: Sources) -> (Book, Vec<Output>, Vec<Diagnostic>) {
         let (book, mut errors) = assemble_partial(&sources);
         let (extra_files, extra_errors) = load::additional_files(&self.root, &book.config, sources.config.as_ref());
         errors.extend(extra_errors);
         if self.keep_caches {
             self.sources = Some(sources);
-        } else {
-            drop(sources);
         }
         self.warnings = book.warnings.clone();
-        self.lap("assemble", t0);
-        if book.pages.is_empty() {
-            return Err(errors);
-        }
+        (book, extra_files, errors)
+    }
+
+    /// The page templates, compiled again only when they (or the search switch) changed.
+    fn compile_theme(&mut self, book: &Book) -> Result<(), Vec<Diagnostic>> {
         let theme_key = hash_of((&book.templates, book.config.site.search));
         if self.theme.as_ref().map(|(k, _)| *k) != Some(theme_key) {
             self.theme = Some((theme_key, Theme::new(&book.templates, book.config.site.search)?));
         }
+        Ok(())
+    }
+
+    /// Markdown: every page's rendering, in page order, with the key it depends on; pages
+    /// whose key did not change are taken from the last build.
+    fn render_markdown(&mut self, book: &Book) -> (Vec<u64>, Vec<RenderedPage>) {
         // A page's HTML depends on its text and on which pages and files exist.
-        let urls = render::urls(&book);
+        let urls = render::urls(book);
         let shape = hash_of((&urls, book.files.keys().collect::<Vec<_>>(), book.config.html.smart_punctuation));
         // … and on the files it includes.
         let keys: Vec<u64> = book
@@ -177,64 +229,52 @@ impl BuildSession {
             .pages
             .par_iter()
             .zip(reused.par_iter_mut())
-            .map(|(p, slot)| slot.take().unwrap_or_else(|| render::render_markdown(&book, p, &urls)))
+            .map(|(p, slot)| slot.take().unwrap_or_else(|| render::render_markdown(book, p, &urls)))
             .collect();
-        self.lap("markdown", t0);
-        self.warnings.extend(render::page_problems(&book, &rendered).1);
-        let theme = &self.theme.as_ref().expect("theme compiled above").1;
-        // The verify report is re-read on every build: `serve` shows a fresh run's badges.
+        self.warnings.extend(render::page_problems(book, &rendered).1);
+        (keys, rendered)
+    }
+
+    /// Pages: the site around the renderings, badged from the verify report (re-read on
+    /// every build: `serve` shows a fresh run's badges). Unchanged pages come from the last
+    /// build's; this build's are kept for the next (when caching).
+    fn render_pages(&mut self, book: &Book, keys: &[u64], rendered: &[RenderedPage]) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        let theme = &self.theme.as_ref().expect("theme compiled before the pages").1;
         let (report, report_warnings) = crate::io::proof::read_reports(&self.root, &self.verify_reports);
         self.warnings.extend(report_warnings);
+        let pages = &self.pages;
+        let previous = |path: &str, key: u64| pages.get(path).filter(|(k, _)| *k == key).map(|(_, o)| o.clone());
         let result = match &report {
             Some(report) => {
-                let proof = crate::core::proof::site::apply(report, &book, &rendered);
+                let proof = crate::core::proof::site::apply(report, book, rendered);
                 // A page's key covers its badges too: a new report re-renders what it changes.
                 let keys: Vec<u64> = keys.iter().zip(&proof.html).map(|(k, html)| hash_of((k, html))).collect();
                 let badged: Vec<RenderedPage> =
                     rendered.iter().zip(proof.html).map(|(r, html)| RenderedPage { html: html.into(), ..r.clone() }).collect();
                 let last = &proof.last_verified;
                 let lv = |i: usize| last.get(i).cloned().flatten();
-                render::render_site_cached(&book, theme, &badged, &lv, Some(&proof.dashboard), Some(&keys), &mut self.pages)
+                render::render_site(book, theme, &badged, &lv, Some(&proof.dashboard), Some(&keys), &previous)
             }
-            None => render::render_site_cached(&book, theme, &rendered, &|_| None, None, Some(&keys), &mut self.pages),
+            None => render::render_site(book, theme, rendered, &|_| None, None, Some(keys), &previous),
         };
-        if !self.keep_caches {
-            self.pages.clear();
+        if let Some(keyed) = result.keyed.filter(|_| self.keep_caches) {
+            self.pages = keyed.into_iter().map(|(k, o)| (o.path.to_string_lossy().into_owned(), (k, o))).collect();
         }
-        self.lap("pages", t0);
-        let mut outputs = match result {
-            Ok(o) if errors.is_empty() => o,
-            Ok(_) => {
-                self.keep_markdown(&book, &keys, rendered);
-                self.book = Some(book);
-                return Err(errors);
-            }
-            Err(more) => {
-                errors.extend(more);
-                diagnostic::sort(&mut errors);
-                self.keep_markdown(&book, &keys, rendered);
-                self.book = Some(book);
-                return Err(errors);
-            }
-        };
-        if book.config.site.search {
-            let docs = self.search_docs(&book, &keys, &rendered);
-            let mut current = self.search_outputs.lock().unwrap_or_else(|e| e.into_inner());
-            if self.defer_search && !current.is_empty() {
-                self.deferred = Some(docs);
-            } else {
-                let src = Path::new(&book.src_dir);
-                *current =
-                    crate::core::panic::caught(src, "building the search index", || search::build_index(&docs)).map_err(|d| vec![d])?;
-            }
-            outputs.extend(current.iter().cloned());
-            drop(current);
-            self.lap("search", t0);
+        result.site
+    }
+
+    /// Search: the index's files, or (deferred, with an index already served) the previous
+    /// ones while `take_deferred` builds the new.
+    fn search_index(&mut self, book: &Book, keys: &[u64], rendered: &[RenderedPage]) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        let docs = self.search_docs(book, keys, rendered);
+        let mut current = self.search_outputs.lock().unwrap_or_else(|e| e.into_inner());
+        if self.defer_search && !current.is_empty() {
+            self.deferred = Some(docs);
+        } else {
+            let src = Path::new(&book.src_dir);
+            *current = crate::core::panic::caught(src, "building the search index", || search::build_index(&docs)).map_err(|d| vec![d])?;
         }
-        outputs.extend(extra_files);
-        self.keep_markdown(&book, &keys, rendered);
-        self.book = Some(book);
-        Ok(render::sorted(outputs))
+        Ok(current.clone())
     }
 
     /// Every section's search document, reusing those of pages that did not change.

@@ -363,35 +363,34 @@ impl PageLoader<'_> {
                     .help("close it with a line of the same backticks (or tildes), at least as many as it opens with"),
             );
         }
-        let heading = first_heading(&source.text[split.body_start..]);
         let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".md");
         let title = split
             .front
             .title
             .clone()
             .or_else(|| (!nav_title.is_empty()).then(|| nav_title.to_string()))
-            .or(heading)
+            .or_else(|| first_heading(&source.text[split.body_start..]))
             .unwrap_or_else(|| humanize(stem));
         Some(Page { rel: rel.to_string(), url: url_of(rel), front: split.front, body_start: split.body_start, title, number, source })
     }
 }
 
-/// The text of the first `# ` heading outside code fences.
+/// The plain text of the page's first level-1 heading, as the renderer sees it (ATX or
+/// setext, `{#id}` dropped, inline markup stripped; never a line inside a code block).
 fn first_heading(body: &str) -> Option<String> {
-    let mut fence = false;
-    for line in body.lines() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fence = !fence;
-        } else if !fence {
-            if let Some(h) = t.strip_prefix("# ") {
-                let h = h.trim().trim_end_matches('#').trim();
-                let h = h.split(" {#").next().unwrap_or(h);
-                return Some(h.to_string());
-            }
+    use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+    let mut events = super::markdown::parser(body);
+    events.find(|e| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })))?;
+    let mut text = String::new();
+    for e in events {
+        match e {
+            Event::End(TagEnd::Heading(_)) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
         }
     }
-    None
+    Some(text.trim().to_string())
 }
 
 fn humanize(stem: &str) -> String {
@@ -450,6 +449,18 @@ mod tests {
         let order: Vec<_> = b.pages.iter().map(|p| p.rel.as_str()).collect();
         assert_eq!(order, ["README.md", "c.md", "b.md", "a.md", "gpu/index.md", "gpu/cdi.md"]);
         assert_eq!(b.static_files().count(), 1);
+    }
+
+    #[test]
+    fn a_title_from_the_first_heading_is_the_heading_the_page_shows() {
+        let b = assemble(&sources(&[
+            ("a.md", "Intro.\n\n    # a comment in indented code\n\n# Using `docker` {#use}\n"),
+            ("b.md", "~~~\n```\n~~~\n\n# B title\n"),
+            ("c.md", "C title\n=======\n\ntext\n"),
+        ]))
+        .unwrap();
+        let titles: Vec<&str> = b.pages.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["Using docker", "B title", "C title"]);
     }
 
     #[test]

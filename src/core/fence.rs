@@ -100,12 +100,12 @@ impl FenceInfo {
 /// closed. CommonMark lets such a block run to the end of its container, swallowing every
 /// heading and verify block after it; cookbook treats it as an error instead.
 pub fn unclosed(text: &str) -> Vec<usize> {
-    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag};
+    use pulldown_cmark::{CodeBlockKind, Event, Tag};
     if !text.contains("```") && !text.contains("~~~") {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for (event, range) in Parser::new(text).into_offset_iter() {
+    for (event, range) in super::markdown::parser(text).into_offset_iter() {
         if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) = event {
             let block = &text[range.clone()];
             let opener = block.trim_start_matches([' ', '>']);

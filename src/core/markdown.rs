@@ -62,7 +62,8 @@ pub struct RenderedPage {
     pub links: Vec<LinkRef>,
     pub code_blocks: Vec<CodeMeta>,
     /// Every `id` in the page's HTML (headings, code blocks, footnotes, raw HTML): the
-    /// targets a link's `#anchor` may name.
+    /// targets a link's `#anchor` may name. Collected while rendering, from the parse, in
+    /// document order; never read back out of the finished HTML.
     pub ids: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     /// The page's `<title>` from mdBook's `{{#title …}}`.
@@ -84,9 +85,7 @@ pub fn render(src: &SourceFile, body_start: usize, ctx: &Context<'_>) -> Rendere
     let (expanded, diags) = include::expand(src, body_start, ctx.page_rel, ctx.files);
     let mut r =
         Renderer { src, exp: &expanded, ctx, out: RenderedPage { diagnostics: diags, ..Default::default() }, slugs: Slugger::default() };
-    let html = r.run();
-    r.out.ids = html.split(" id=\"").skip(1).filter_map(|rest| rest.find('"').map(|end| rest[..end].to_string())).collect();
-    r.out.html = html.into();
+    r.out.html = r.run().into();
     r.out.title = expanded.title.clone();
     r.out
 }
@@ -99,24 +98,32 @@ struct Renderer<'a> {
     slugs: Slugger,
 }
 
-fn options(smart: bool) -> Options {
-    let mut o = Options::ENABLE_TABLES
+/// The one set of markdown extensions every reader of a page parses it with: the renderer,
+/// `verify`'s block finder, `check`'s link finder and the unclosed-fence check, so that a
+/// link or a block one of them sees the others see too. CommonMark + GFM (tables, task
+/// lists, strikethrough, alerts), footnotes and `{#id}` heading attributes; no math (`$`
+/// is money in a cookbook, and math would swallow the links between two of them).
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM;
-    if smart {
-        o |= Options::ENABLE_SMART_PUNCTUATION;
-    }
-    o
+        | Options::ENABLE_GFM
+}
+
+/// A parser of `text` with `options()`: the only way the core reads a page's markdown.
+pub fn parser(text: &str) -> Parser<'_> {
+    Parser::new_ext(text, options())
 }
 
 impl Renderer<'_> {
     fn run(&mut self) -> String {
         let text = self.exp.text.as_str();
         let mut events: Vec<Event<'_>> = Vec::new();
-        let mut iter = Parser::new_ext(text, options(self.ctx.smart_punctuation)).into_offset_iter();
+        // Smart punctuation changes only the text of events, never which blocks or links exist.
+        let smart = if self.ctx.smart_punctuation { Options::ENABLE_SMART_PUNCTUATION } else { Options::empty() };
+        let mut iter = Parser::new_ext(text, options() | smart).into_offset_iter();
         let mut section = Section::default();
         let mut path: Vec<(u8, String)> = Vec::new();
         while let Some((event, range)) = iter.next() {
@@ -136,6 +143,11 @@ impl Renderer<'_> {
                         None => self.slugs.unique(&slugify(&text)),
                     };
                     let has_link = inner.iter().any(|e| matches!(e, Event::Start(Tag::Link { .. })));
+                    let raw_ids = inner.iter().flat_map(|e| match e {
+                        Event::Html(h) | Event::InlineHtml(h) => raw_html_ids(h),
+                        _ => Vec::new(),
+                    });
+                    self.out.ids.extend(raw_ids.collect::<Vec<_>>());
                     let inner = self.rewrite_inline(inner, range.start);
                     let mut inner_html = String::new();
                     pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
@@ -146,6 +158,7 @@ impl Renderer<'_> {
                     path.push((level, text.clone()));
                     section.id = Some(id.clone());
                     section.heading_path = path.iter().map(|(_, t)| t.clone()).collect();
+                    self.out.ids.push(id.clone());
                     self.out.headings.push(Heading { level, id, text });
                 }
                 Event::Start(Tag::CodeBlock(kind)) => {
@@ -173,6 +186,7 @@ impl Renderer<'_> {
                         section.code.push_str(&code);
                     }
                     events.push(Event::Html(code_block_html(&code, &fence, line).into()));
+                    self.out.ids.push(format!("L{line}"));
                     self.out.code_blocks.push(CodeMeta { id: format!("L{line}"), line, info, code });
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -195,6 +209,16 @@ impl Renderer<'_> {
                 Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {
                     let e = self.rewrite_link(event, range.start..range.end);
                     events.push(e);
+                }
+                Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                    // The id pulldown-cmark's HTML writer gives the definition's `<div>`
+                    // (its escaping is the same five characters as `escape`'s).
+                    self.out.ids.push(escape(name));
+                    events.push(event);
+                }
+                Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                    self.out.ids.extend(raw_html_ids(h));
+                    events.push(event);
                 }
                 other => events.push(other),
             }
@@ -282,6 +306,12 @@ impl Renderer<'_> {
     fn error(&mut self, span: std::ops::Range<usize>, msg: String, help: &str) {
         self.out.diagnostics.push(Diagnostic::error("link", msg).at(self.src, span).label("here").help(help));
     }
+}
+
+/// The `id="…"` attributes of the author's own HTML (a raw block or inline tag), as
+/// written: targets a link's `#anchor` may name, next to the ids the renderer makes.
+fn raw_html_ids(html: &str) -> Vec<String> {
+    html.split(" id=\"").skip(1).filter_map(|rest| rest.find('"').map(|end| rest[..end].to_string())).collect()
 }
 
 fn finish_section(sections: &mut Vec<Section>, s: Section) {

@@ -307,11 +307,12 @@ fn destination(after: &str) -> Option<&str> {
     tail.starts_with(')').then_some(target)
 }
 
-/// A link text without its markup: `*Emphasis* and \`code\`` → `Emphasis and code`.
+/// A link text without its markup: `*Emphasis* and \`code\`` → `Emphasis and code`. Read
+/// with the pages' option set, so `~~old~~` is struck through here as on a page (as mdBook).
 fn plain_title(md: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
+    use pulldown_cmark::Event;
     let mut out = String::new();
-    for event in Parser::new(md) {
+    for event in super::markdown::parser(md) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -327,6 +328,12 @@ mod tests {
 
     fn parse(text: &str) -> Result<Summary, Vec<Diagnostic>> {
         parse_summary(&SourceFile::new("content/SUMMARY.md", text))
+    }
+
+    #[test]
+    fn link_text_is_read_with_the_pages_markdown_options() {
+        let s = parse("# Summary\n\n- [~~Old~~ *New* `name`](a.md)\n").unwrap();
+        assert_eq!(s.chapters()[0].title, "Old New name");
     }
 
     fn outline(s: &Summary) -> Vec<String> {

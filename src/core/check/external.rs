@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser, Tag};
+use pulldown_cmark::{Event, Tag};
 
 use crate::core::book::Page;
 
@@ -20,7 +20,7 @@ pub fn links(page: &Page) -> Vec<ExternalLink> {
     let start = page.body_start.min(page.source.text.len());
     let body = &page.source.text[start..];
     let mut out = Vec::new();
-    for (event, range) in Parser::new_ext(body, pulldown_cmark::Options::all()).into_offset_iter() {
+    for (event, range) in crate::core::markdown::parser(body).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
             let url = dest_url.to_string();
             if url.starts_with("http://") || url.starts_with("https://") {

@@ -69,3 +69,67 @@ fn raw_html_passes_and_text_is_escaped() {
     assert!(r.html.contains("<details><summary>More</summary>x</details>"));
     assert!(r.html.contains("a <b> &amp; c"), "{}", r.html);
 }
+
+/// The page as `check --external` sees its links and as `verify` sees its blocks.
+fn seen_by_check_and_verify(text: &str) -> (Vec<String>, Vec<String>) {
+    let page = crate::core::book::Page {
+        source: SourceFile::new("content/other.md", text),
+        rel: "other.md".into(),
+        url: "other.html".into(),
+        front: Default::default(),
+        body_start: 0,
+        title: "x".into(),
+        number: vec![],
+    };
+    let links = crate::core::check::external::links(&page).into_iter().map(|l| l.url).collect();
+    let (blocks, _) = crate::core::verify::block::extract(&page.source, 0);
+    (links, blocks.into_iter().map(|b| b.code).collect())
+}
+
+#[test]
+fn renderer_check_and_verify_parse_the_same_document() {
+    // Dollar signs are not math on the site: the link between them is a link for `check` too.
+    let text = "Costs $5 [docs](https://a.example/x) and $6 [more](https://b.example/y)$ here.\n";
+    let r = ctx_render("other.md", text);
+    assert!(r.html.contains("href=\"https://a.example/x\""), "{}", r.html);
+    assert!(r.html.contains("href=\"https://b.example/y\""), "{}", r.html);
+    let (links, _) = seen_by_check_and_verify(text);
+    assert_eq!(links, ["https://a.example/x", "https://b.example/y"]);
+
+    // A verify block inside a footnote is a verify block on the site, so `verify` runs it.
+    let text = "Text[^n].\n\n[^n]: A note.\n\n    ```bash verify\n    echo hi\n    ```\n";
+    let r = ctx_render("other.md", text);
+    let site: Vec<&str> = r.code_blocks.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(site, ["echo hi\n"], "{}", r.html);
+    let (_, blocks) = seen_by_check_and_verify(text);
+    assert_eq!(blocks, ["echo hi\n"]);
+}
+
+#[test]
+fn ids_come_from_the_parse_and_match_the_finished_html() {
+    let text = "# Intro\n\n## The `--shm-size` flag\n\n## Press <kbd>Ctrl</kbd>+<kbd>C</kbd>\n\n## Intro\n\n## Intro\n\n\
+                ## Anchor here <a id=\"kept\"></a>\n\n### Custom {#my-id}\n\n## Émoji & “quotes”\n\n\
+                Text[^note] and <span id=\"inline-one\">x</span>.\n\n[^note]: The note.\n\n\
+                <div class=\"box\" id=\"raw-block\">\n<p id=\"inner\">hi</p>\n</div>\n\n\
+                ```bash\necho hi\n```\n\n```rust,hidden\nfn hidden() {}\n```\n\n\
+                ```html\n<p id=\"in-code\">not an id</p>\n```\n\nInline `id=\"in-inline-code\"` too.\n";
+    let r = ctx_render("other.md", text);
+    let headings: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        headings,
+        ["intro", "the---shm-size-flag", "press-ctrlc", "intro-1", "intro-2", "anchor-here", "my-id", "émoji--quotes"],
+        "{}",
+        r.html
+    );
+    // What reading ids back out of the finished HTML found (the old way), now from the parse.
+    let mut scraped: Vec<String> =
+        r.html.split(" id=\"").skip(1).filter_map(|rest| rest.find('"').map(|end| rest[..end].to_string())).collect();
+    let mut ids = r.ids.clone();
+    scraped.sort();
+    ids.sort();
+    assert_eq!(ids, scraped);
+    for id in ["kept", "note", "inline-one", "raw-block", "inner", "L25"] {
+        assert!(r.ids.iter().any(|i| i == id), "{id} missing from {:?}", r.ids);
+    }
+    assert!(!r.ids.iter().any(|i| i.starts_with("in-")), "{:?}", r.ids);
+}

@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -215,11 +215,13 @@ fn fences(src: &SourceFile, body_start: usize) -> Vec<Fence> {
     let mut current: Option<Fence> = None;
     // Inside a quote or list, a block's lines carry prefixes: not rewritable in place.
     let mut containers = 0usize;
-    for (event, range) in Parser::new(body).into_offset_iter() {
+    for (event, range) in crate::core::markdown::parser(body).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         match event {
-            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) => containers += 1,
-            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) => containers = containers.saturating_sub(1),
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)) => containers += 1,
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                containers = containers.saturating_sub(1)
+            }
             Event::Start(Tag::Heading { .. }) => {
                 in_heading = true;
                 heading.clear();
