@@ -19,8 +19,7 @@ use crate::core::search::{self, SearchDoc};
 use crate::core::theme::Theme;
 use crate::io::load;
 
-/// Work left for after the pages are served (defined by `io::live`, which runs it).
-pub use crate::io::live::Deferred;
+use crate::io::live::Deferred;
 
 /// A page's search documents and the key (text, title, address) they were made under.
 type PageDocs = (u64, Arc<[Arc<SearchDoc>]>);

@@ -10,9 +10,9 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cookbook::build::Deferred;
 use cookbook::core::diagnostic::Diagnostic;
 use cookbook::core::output::Output;
+use cookbook::io::live::Deferred;
 use cookbook::io::live::{self, LiveOptions, Preview, SiteBuilder};
 use cookbook::io::server::ServerOptions;
 use support::fake_book::FakeBook;

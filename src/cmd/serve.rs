@@ -119,7 +119,7 @@ impl SiteBuilder for LiveBook {
         self.session.warnings().to_vec()
     }
 
-    fn take_deferred(&mut self) -> Option<crate::build::Deferred> {
+    fn take_deferred(&mut self) -> Option<crate::io::live::Deferred> {
         self.session.take_deferred()
     }
 }

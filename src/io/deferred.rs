@@ -6,7 +6,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::{self, JoinHandle};
 
-use crate::build::Deferred;
+use crate::io::live::Deferred;
 use crate::io::server::LiveSite;
 
 /// Runs each build's deferred job and installs its files under `search/`, if that build is
