@@ -16,7 +16,7 @@ use crate::core::verify::ledger::{self, Noted, Resource};
 use crate::core::verify::plan::PagePlan;
 use crate::core::verify::result::BlockResult;
 use crate::core::verify::run_id::SCRATCH_PREFIX;
-use crate::core::verify::{placeholder, script_lines};
+use crate::core::verify::{placeholder, script_lines, transcript};
 use crate::io::docker::Engine;
 use crate::io::leftovers;
 use crate::io::shell::{self, INTERRUPTED};
@@ -257,11 +257,17 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
     let script_file = ctx.meta.join(format!("block-{}.sh", ctx.index));
     // An ERR trap records the failing line, told later as the markdown's file:line.
     let failed_file = ctx.meta.join(format!("failed-{}", ctx.index));
-    let script = format!("{}{}", script_lines::probe(&failed_file), block.script);
-    let expected = block
-        .expected
-        .as_ref()
-        .map(|e| placeholder::substitute(&e.text, &ctx.page.vars, &exported_before(ctx), true).unwrap_or_else(|_| e.text.clone()));
+    let exported = exported_before(ctx);
+    let subst = |t: &str| placeholder::substitute(t, &ctx.page.vars, &exported, true).unwrap_or_else(|_| t.to_string());
+    // A transcript is judged command by command: markers the script prints before each
+    // command split its output back into each command's.
+    let token = format!("#cookbook-cmd:{}:", settings.run_id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""));
+    let console = block.transcript.as_ref().and_then(|t| transcript::marked_script(t, &block.script, &token, &block.attrs).map(|s| (t, s)));
+    let body = console.as_ref().map_or(block.script.as_str(), |(_, s)| s.as_str());
+    let script = format!("{}{}", script_lines::probe(&failed_file), body);
+    let expected = block.expected.as_ref().map(|e| subst(&e.text));
+    let expected_each: Option<Vec<String>> =
+        console.as_ref().and_then(|(t, _)| block.expected.as_ref().map(|_| t.commands.iter().map(|c| subst(&c.expected)).collect()));
     let started = Instant::now();
     let mut attempts = 0;
     loop {
@@ -297,20 +303,32 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             .and_then(|t| t.lines().position(|l| l.starts_with(script_lines::BASE)))
             .map_or(0, |i| i + 1);
         let hide = |t: &str| script_lines::hide_script(t, &script_file, base, block);
+        let judged = match block.attrs.output {
+            OutputStream::Stderr => &f.stderr,
+            _ => &f.stdout,
+        };
+        let split = console.as_ref().map(|_| transcript::split(&hide(judged), &token, f.exit_code));
+        let unmark = |t: &str| transcript::strip(&hide(t), &token);
         let seen = Observed {
             exit_code: f.exit_code,
             timed_out: f.timed_out,
             interrupted: f.interrupted,
-            stdout: hide(&f.stdout),
-            stderr: hide(&f.stderr),
-            merged: hide(&f.merged),
+            stdout: unmark(&f.stdout),
+            stderr: unmark(&f.stderr),
+            merged: unmark(&f.merged),
             timeout_secs: timeout.as_secs_f64(),
         };
-        let mut verdict = judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps);
+        let mut verdict = match (&console, &split) {
+            (Some((t, _)), Some(ran)) if !seen.timed_out && !seen.interrupted => {
+                let file = block.file.display().to_string();
+                transcript::judge(t, &file, &block.attrs, expected_each.as_deref(), ran, settings.caps)
+            }
+            _ => judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps),
+        };
         let failed_line = std::fs::read_to_string(&failed_file).ok().and_then(|t| t.trim().parse().ok());
         let _ = std::fs::remove_file(&failed_file);
         if let Some(at) = failed_line
-            .filter(|_| verdict.outcome == Outcome::Fail && verdict.diff.is_none())
+            .filter(|_| verdict.outcome == Outcome::Fail && verdict.diff.is_none() && console.is_none())
             .and_then(|k| script_lines::failed_at(block, k))
         {
             verdict.reason = format!("{} {at}", verdict.reason);
@@ -326,7 +344,14 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             OutputStream::Stderr => seen.stderr,
             _ => seen.merged,
         };
-        return finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);
+        let mut result = finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);
+        // Each command's output, for `--update`, only when every status held.
+        if let (Some((t, _)), Some(ran)) = (&console, split) {
+            if transcript::statuses_held(t, &block.attrs, &ran) {
+                result.commands = ran.commands.into_iter().map(|(o, _)| o).collect();
+            }
+        }
+        return result;
     }
 }
 
@@ -346,7 +371,17 @@ fn finish(
 ) -> BlockResult {
     let verdict = unexplained(settings, verdict, &block.attrs.needs);
     let fails_run = fails_run(settings, &verdict, &block.attrs.needs);
-    BlockResult { block: block.clone(), verdict, duration, exit_code, output, leaked: Vec::new(), attempts, fails_run }
+    BlockResult {
+        block: block.clone(),
+        verdict,
+        duration,
+        exit_code,
+        output,
+        commands: Vec::new(),
+        leaked: Vec::new(),
+        attempts,
+        fails_run,
+    }
 }
 
 /// Whether a verdict fails the run under these settings: fail, stale and timeout always;
@@ -384,6 +419,7 @@ fn skipped(block: &VerifyBlock, reason: &str) -> BlockResult {
         duration: Duration::ZERO,
         exit_code: None,
         output: String::new(),
+        commands: Vec::new(),
         leaked: Vec::new(),
         attempts: 0,
         fails_run: false,

@@ -14,5 +14,6 @@ pub mod rewrite;
 pub mod run_id;
 pub mod script_lines;
 pub mod select;
+pub mod transcript;
 pub mod update;
 pub mod vars;
