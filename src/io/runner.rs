@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::core::verify::attrs::{Need, OutputStream};
 use crate::core::verify::block::VerifyBlock;
+use crate::core::verify::docker_error::{self, DockerError};
 use crate::core::verify::judge::{self, Capabilities, Observed, Outcome, Verdict};
 use crate::core::verify::ledger::{self, Noted, Resource};
 use crate::core::verify::plan::PagePlan;
@@ -243,6 +244,8 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
     if block.attrs.cleanup && INTERRUPTED.load(Ordering::SeqCst) {
         timeout = timeout.min(CLEANUP_AFTER_INTERRUPT);
     }
+    // Where the shim records what each failed docker invocation said (see `docker_error`).
+    let docker_errors_dir = ctx.meta.join(format!("docker-errors-{}", ctx.index));
     let mut path = std::env::var("PATH").unwrap_or_default();
     if let Some(shim) = &ctx.sh.shim_dir {
         path = format!("{}:{path}", shim.display());
@@ -253,6 +256,7 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         ("COOKBOOK_VERIFY_BLOCK".to_string(), ledger::block_tag(&settings.run_id, ctx.page.index, ctx.index)),
         ("COOKBOOK_SCRATCH".to_string(), ctx.scratch.display().to_string()),
         ("COOKBOOK_VERIFY_LEDGER".to_string(), ctx.meta.join(LEDGER_FILE).display().to_string()),
+        ("COOKBOOK_VERIFY_DOCKER_ERRORS".to_string(), docker_errors_dir.display().to_string()),
     ];
     let script_file = ctx.meta.join(format!("block-{}.sh", ctx.index));
     // An ERR trap records the failing line, told later as the markdown's file:line.
@@ -284,6 +288,8 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             interruptible: !block.attrs.cleanup,
             one_pipe: !matches!(block.attrs.output, OutputStream::Stdout | OutputStream::Stderr),
         };
+        let _ = std::fs::remove_dir_all(&docker_errors_dir);
+        let _ = std::fs::create_dir_all(&docker_errors_dir);
         let f = match shell::run(&req) {
             Ok(f) => f,
             Err(e) => {
@@ -317,11 +323,12 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             stderr: unmark(&f.stderr),
             merged: unmark(&f.merged),
             timeout_secs: timeout.as_secs_f64(),
+            docker_errors: read_docker_errors(&docker_errors_dir),
         };
         let mut verdict = match (&console, &split) {
             (Some((t, _)), Some(ran)) if !seen.timed_out && !seen.interrupted => {
                 let file = block.file.display().to_string();
-                transcript::judge(t, &file, &block.attrs, expected_each.as_deref(), ran, settings.caps)
+                transcript::judge(t, &file, &block.attrs, expected_each.as_deref(), ran, &seen.docker_errors, settings.caps)
             }
             _ => judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps),
         };
@@ -353,6 +360,14 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         }
         return result;
     }
+}
+
+/// The failed docker invocations the shim recorded for a block, oldest first.
+fn read_docker_errors(dir: &Path) -> Vec<DockerError> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "failed")).collect();
+    files.sort();
+    files.iter().filter_map(|p| std::fs::read(p).ok()).filter_map(|b| docker_error::parse(&String::from_utf8_lossy(&b))).collect()
 }
 
 /// Names the page's earlier blocks export: they win over configured values.

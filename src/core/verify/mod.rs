@@ -2,6 +2,7 @@
 
 pub mod attrs;
 pub mod block;
+pub mod docker_error;
 pub mod elide;
 pub mod host;
 pub mod judge;

@@ -5,6 +5,7 @@
 //! the per-command verdict. Pure; the runner runs the marked script.
 
 use super::attrs::{Attrs, OutputStream};
+use super::docker_error::DockerError;
 use super::judge::{self, Capabilities, Observed, Outcome, Verdict};
 
 /// The exit status a transcript states for a command.
@@ -220,7 +221,17 @@ pub fn strip(text: &str, token: &str) -> String {
 /// only statuses count). The first command that did not hold gives the outcome; the
 /// reason names it at its markdown `file:line`, and the diff holds each differing
 /// command's diff.
-pub fn judge(t: &Transcript, file: &str, attrs: &Attrs, expected: Option<&[String]>, ran: &Split, caps: Capabilities) -> Verdict {
+/// `docker` holds the block's failed docker invocations (any command's, consulted only for
+/// a command whose status differs).
+pub fn judge(
+    t: &Transcript,
+    file: &str,
+    attrs: &Attrs,
+    expected: Option<&[String]>,
+    ran: &Split,
+    docker: &[DockerError],
+    caps: Capabilities,
+) -> Verdict {
     let mut failures: Vec<(usize, Verdict)> = Vec::new();
     for (k, (out, status)) in ran.commands.iter().enumerate().take(t.commands.len()) {
         let want = expected_status(t, k, attrs);
@@ -230,11 +241,11 @@ pub fn judge(t: &Transcript, file: &str, attrs: &Attrs, expected: Option<&[Strin
             (Status::Failed, None) => Verdict::new(Outcome::Fail, "expected a failure (`? failed`), got killed by a signal"),
             (Status::Failed, Some(got)) => {
                 a.exit = got;
-                judge_one(&a, expected.and_then(|e| e.get(k)), out, Some(got), caps)
+                judge_one(&a, expected.and_then(|e| e.get(k)), out, Some(got), docker, caps)
             }
             (Status::Code(c), got) => {
                 a.exit = c;
-                judge_one(&a, expected.and_then(|e| e.get(k)), out, got, caps)
+                judge_one(&a, expected.and_then(|e| e.get(k)), out, got, docker, caps)
             }
         };
         if verdict.outcome != Outcome::Pass {
@@ -286,8 +297,15 @@ pub fn statuses_held(t: &Transcript, attrs: &Attrs, ran: &Split) -> bool {
         })
 }
 
-fn judge_one(a: &Attrs, expected: Option<&String>, out: &str, code: Option<i32>, caps: Capabilities) -> Verdict {
-    let seen = Observed { exit_code: code, stdout: out.into(), stderr: out.into(), merged: out.into(), ..Observed::default() };
+fn judge_one(a: &Attrs, expected: Option<&String>, out: &str, code: Option<i32>, docker: &[DockerError], caps: Capabilities) -> Verdict {
+    let seen = Observed {
+        exit_code: code,
+        stdout: out.into(),
+        stderr: out.into(),
+        merged: out.into(),
+        docker_errors: docker.to_vec(),
+        ..Observed::default()
+    };
     judge::judge(a, expected.map(String::as_str), &seen, caps)
 }
 
@@ -344,17 +362,17 @@ mod tests {
         let caps = Capabilities::default();
         let exp = vec!["a\n".to_string(), "b\n".to_string()];
         let ran = Split { commands: vec![("a\nb\n".into(), Some(0)), (String::new(), Some(0))] };
-        let v = judge(&t, "p.md", &a, Some(&exp), &ran, caps);
+        let v = judge(&t, "p.md", &a, Some(&exp), &ran, &[], caps);
         assert_eq!(v.outcome, Outcome::Fail);
         assert!(v.reason.starts_with("output differs from the expected output at p.md:3: `echo a; echo b`"), "{}", v.reason);
         assert!(v.reason.ends_with("; and output differs from the expected output at p.md:5: `true`"), "{}", v.reason);
         let diff = v.diff.unwrap();
         assert!(diff.starts_with("--- expected at p.md:3: `echo a; echo b`\n+++ actual\n"), "{diff}");
         let ok = Split { commands: vec![("a\n".into(), Some(0)), ("b\n".into(), Some(0))] };
-        assert_eq!(judge(&t, "p.md", &a, Some(&exp), &ok, caps).outcome, Outcome::Pass);
+        assert_eq!(judge(&t, "p.md", &a, Some(&exp), &ok, &[], caps).outcome, Outcome::Pass);
         assert!(statuses_held(&t, &a, &ok) && statuses_held(&t, &a, &ran));
         let died = Split { commands: vec![("a\n".into(), Some(1))] };
-        let v = judge(&t, "p.md", &a, Some(&exp), &died, caps);
+        let v = judge(&t, "p.md", &a, Some(&exp), &died, &[], caps);
         assert_eq!(v.reason, "expected exit status 0, got exit status 1 at p.md:3: `echo a; echo b`");
         assert!(!statuses_held(&t, &a, &died));
     }
