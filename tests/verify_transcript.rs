@@ -33,8 +33,7 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 fn report_output(dir: &Path) -> String {
-    let text = std::fs::read_to_string(dir.join(".cookbook/verify.json")).unwrap();
-    text
+    std::fs::read_to_string(dir.join(".cookbook/verify.json")).unwrap()
 }
 
 /// The output of one command cannot stand in for another's: joined, these two read the

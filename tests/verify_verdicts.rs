@@ -118,6 +118,7 @@ fn the_docker_clis_own_errors_still_judge() {
         &[
             ("a.md", "# Remote\n\n```bash verify needs=registry\ndocker pull registry.example.invalid/team/base:1\n```\n"),
             ("b.md", &format!("# Container\n\n```bash verify\ndocker run --rm {IMAGE} sh -c \"echo '{said}' >&2; exit 1\"\n```\n")),
+            ("c.md", &format!("# Transcript\n\n```console verify\n$ echo hi\nhi\n$ docker run --no-such-flag {IMAGE} true\n```\n")),
         ],
     );
     let (code, stdout, stderr) = verify(&dir, &[]);
@@ -126,6 +127,9 @@ fn the_docker_clis_own_errors_still_judge() {
     assert_eq!(v["content/a.md:3"].0, "blocked", "{:?}", v["content/a.md:3"]);
     assert!(v["content/a.md:3"].1.contains("registry.example.invalid"), "{:?}", v["content/a.md:3"]);
     assert_eq!(v["content/b.md:3"].0, "fail", "{:?}", v["content/b.md:3"]);
+    let (outcome, reason, _) = &v["content/c.md:3"];
+    assert_eq!(outcome, "stale", "{reason}");
+    assert!(reason.contains("unknown flag: --no-such-flag at content/c.md:6:"), "the command in a transcript: {reason}");
 }
 
 /// Case 2: needs come from the commands, not from words in strings or comments.
