@@ -114,6 +114,7 @@ fn run(pages: &[&str], host: HostFacts, started_at: &str, partition: Option<Part
                 duration,
                 exit_code: Some(0),
                 output: String::new(),
+                commands: vec![],
                 leaked: vec![],
                 attempts: 1,
                 fails_run,

@@ -78,6 +78,60 @@ fn dead_local_registry_and_refused_connections_fail() {
     assert_eq!(v["content/b.md:3"].2, 1, "a failure is not retried");
 }
 
+/// Case 1: `blocked` and `stale` come only from the docker CLI's own errors (its stderr and
+/// exit status, recorded by the shim), never from text a script or a container printed.
+#[test]
+fn printed_docker_errors_are_never_blocked_or_stale() {
+    let offline = "Error response from daemon: Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io: no such host";
+    let dir = book(
+        "",
+        &[
+            ("a.md", &format!("# Printed\n\n```bash verify\necho \"{offline}\"\n```\n")),
+            ("b.md", &format!("# Printed, failing\n\n```bash verify\necho \"{offline}\" >&2\nexit 1\n```\n")),
+            (
+                "c.md",
+                "# Dead tag, printed\n\n```bash verify\necho 'docker: Error response from daemon: manifest for x:1 not found: manifest unknown' >&2\nexit 125\n```\n",
+            ),
+            ("d.md", "# Flag, printed\n\n```bash verify\necho 'unknown flag: --gpu'\nexit 125\n```\n"),
+        ],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let v = verdicts(&dir);
+    let got: Vec<(&str, &str)> = v.iter().map(|(k, (o, _, _))| (k.as_str(), o.as_str())).collect();
+    assert_eq!(got, [("content/a.md:3", "pass"), ("content/b.md:3", "fail"), ("content/c.md:3", "fail"), ("content/d.md:3", "fail")]);
+}
+
+/// Case 1, the other side: the docker CLI's own errors still judge: a registry that cannot
+/// be reached (this machine has no network; `.invalid` never resolves) is blocked, and a
+/// container that prints the same words on its stderr is the page's failure.
+#[test]
+fn the_docker_clis_own_errors_still_judge() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("the_docker_clis_own_errors_still_judge") else {
+        return;
+    };
+    let said =
+        "Error response from daemon: Get \\\"https://registry-1.docker.io/v2/\\\": dial tcp: lookup registry-1.docker.io: no such host";
+    let dir = book(
+        "",
+        &[
+            ("a.md", "# Remote\n\n```bash verify needs=registry\ndocker pull registry.example.invalid/team/base:1\n```\n"),
+            ("b.md", &format!("# Container\n\n```bash verify\ndocker run --rm {IMAGE} sh -c \"echo '{said}' >&2; exit 1\"\n```\n")),
+            ("c.md", &format!("# Transcript\n\n```console verify\n$ echo hi\nhi\n$ docker run --no-such-flag {IMAGE} true\n```\n")),
+        ],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let v = verdicts(&dir);
+    assert_eq!(v["content/a.md:3"].0, "blocked", "{:?}", v["content/a.md:3"]);
+    assert!(v["content/a.md:3"].1.contains("registry.example.invalid"), "{:?}", v["content/a.md:3"]);
+    assert_eq!(v["content/b.md:3"].0, "fail", "{:?}", v["content/b.md:3"]);
+    let (outcome, reason, _) = &v["content/c.md:3"];
+    assert_eq!(outcome, "stale", "{reason}");
+    assert!(reason.contains("unknown flag: --no-such-flag at content/c.md:6:"), "the command in a transcript: {reason}");
+}
+
 /// Case 2: needs come from the commands, not from words in strings or comments.
 #[test]
 fn needs_are_inferred_from_commands_only() {
@@ -278,7 +332,7 @@ fn unexplained_blocked_fails_under_require_docker() {
     let Some(_engine) = docker("unexplained_blocked_fails_under_require_docker") else {
         return;
     };
-    let offline = "echo 'docker: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host.' >&2\nexit 125\n";
+    let offline = "docker pull registry.example.invalid/team/base:1\n";
     let declared = book("", &[("a.md", &format!("# A\n\n```bash verify needs=registry\n{offline}```\n"))]);
     let (code, stdout, stderr) = verify(&declared, &["--require", "docker"]);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");

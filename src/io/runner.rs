@@ -11,12 +11,13 @@ use std::time::{Duration, Instant};
 
 use crate::core::verify::attrs::{Need, OutputStream};
 use crate::core::verify::block::VerifyBlock;
+use crate::core::verify::docker_error::{self, DockerError};
 use crate::core::verify::judge::{self, Capabilities, Observed, Outcome, Verdict};
 use crate::core::verify::ledger::{self, Noted, Resource};
 use crate::core::verify::plan::PagePlan;
 use crate::core::verify::result::BlockResult;
 use crate::core::verify::run_id::SCRATCH_PREFIX;
-use crate::core::verify::{placeholder, script_lines};
+use crate::core::verify::{placeholder, script_lines, transcript};
 use crate::io::docker::Engine;
 use crate::io::leftovers;
 use crate::io::shell::{self, INTERRUPTED};
@@ -243,6 +244,8 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
     if block.attrs.cleanup && INTERRUPTED.load(Ordering::SeqCst) {
         timeout = timeout.min(CLEANUP_AFTER_INTERRUPT);
     }
+    // Where the shim records what each failed docker invocation said (see `docker_error`).
+    let docker_errors_dir = ctx.meta.join(format!("docker-errors-{}", ctx.index));
     let mut path = std::env::var("PATH").unwrap_or_default();
     if let Some(shim) = &ctx.sh.shim_dir {
         path = format!("{}:{path}", shim.display());
@@ -253,15 +256,22 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         ("COOKBOOK_VERIFY_BLOCK".to_string(), ledger::block_tag(&settings.run_id, ctx.page.index, ctx.index)),
         ("COOKBOOK_SCRATCH".to_string(), ctx.scratch.display().to_string()),
         ("COOKBOOK_VERIFY_LEDGER".to_string(), ctx.meta.join(LEDGER_FILE).display().to_string()),
+        ("COOKBOOK_VERIFY_DOCKER_ERRORS".to_string(), docker_errors_dir.display().to_string()),
     ];
     let script_file = ctx.meta.join(format!("block-{}.sh", ctx.index));
     // An ERR trap records the failing line, told later as the markdown's file:line.
     let failed_file = ctx.meta.join(format!("failed-{}", ctx.index));
-    let script = format!("{}{}", script_lines::probe(&failed_file), block.script);
-    let expected = block
-        .expected
-        .as_ref()
-        .map(|e| placeholder::substitute(&e.text, &ctx.page.vars, &exported_before(ctx), true).unwrap_or_else(|_| e.text.clone()));
+    let exported = exported_before(ctx);
+    let subst = |t: &str| placeholder::substitute(t, &ctx.page.vars, &exported, true).unwrap_or_else(|_| t.to_string());
+    // A transcript is judged command by command: markers the script prints before each
+    // command split its output back into each command's.
+    let token = format!("#cookbook-cmd:{}:", settings.run_id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', ""));
+    let console = block.transcript.as_ref().and_then(|t| transcript::marked_script(t, &block.script, &token, &block.attrs).map(|s| (t, s)));
+    let body = console.as_ref().map_or(block.script.as_str(), |(_, s)| s.as_str());
+    let script = format!("{}{}", script_lines::probe(&failed_file), body);
+    let expected = block.expected.as_ref().map(|e| subst(&e.text));
+    let expected_each: Option<Vec<String>> =
+        console.as_ref().and_then(|(t, _)| block.expected.as_ref().map(|_| t.commands.iter().map(|c| subst(&c.expected)).collect()));
     let started = Instant::now();
     let mut attempts = 0;
     loop {
@@ -278,6 +288,8 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             interruptible: !block.attrs.cleanup,
             one_pipe: !matches!(block.attrs.output, OutputStream::Stdout | OutputStream::Stderr),
         };
+        let _ = std::fs::remove_dir_all(&docker_errors_dir);
+        let _ = std::fs::create_dir_all(&docker_errors_dir);
         let f = match shell::run(&req) {
             Ok(f) => f,
             Err(e) => {
@@ -297,20 +309,33 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             .and_then(|t| t.lines().position(|l| l.starts_with(script_lines::BASE)))
             .map_or(0, |i| i + 1);
         let hide = |t: &str| script_lines::hide_script(t, &script_file, base, block);
+        let judged = match block.attrs.output {
+            OutputStream::Stderr => &f.stderr,
+            _ => &f.stdout,
+        };
+        let split = console.as_ref().map(|_| transcript::split(&hide(judged), &token, f.exit_code));
+        let unmark = |t: &str| transcript::strip(&hide(t), &token);
         let seen = Observed {
             exit_code: f.exit_code,
             timed_out: f.timed_out,
             interrupted: f.interrupted,
-            stdout: hide(&f.stdout),
-            stderr: hide(&f.stderr),
-            merged: hide(&f.merged),
+            stdout: unmark(&f.stdout),
+            stderr: unmark(&f.stderr),
+            merged: unmark(&f.merged),
             timeout_secs: timeout.as_secs_f64(),
+            docker_errors: read_docker_errors(&docker_errors_dir),
         };
-        let mut verdict = judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps);
+        let mut verdict = match (&console, &split) {
+            (Some((t, _)), Some(ran)) if !seen.timed_out && !seen.interrupted => {
+                let file = block.file.display().to_string();
+                transcript::judge(t, &file, &block.attrs, expected_each.as_deref(), ran, &seen.docker_errors, settings.caps)
+            }
+            _ => judge::judge(&block.attrs, expected.as_deref(), &seen, settings.caps),
+        };
         let failed_line = std::fs::read_to_string(&failed_file).ok().and_then(|t| t.trim().parse().ok());
         let _ = std::fs::remove_file(&failed_file);
         if let Some(at) = failed_line
-            .filter(|_| verdict.outcome == Outcome::Fail && verdict.diff.is_none())
+            .filter(|_| verdict.outcome == Outcome::Fail && verdict.diff.is_none() && console.is_none())
             .and_then(|k| script_lines::failed_at(block, k))
         {
             verdict.reason = format!("{} {at}", verdict.reason);
@@ -326,8 +351,23 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
             OutputStream::Stderr => seen.stderr,
             _ => seen.merged,
         };
-        return finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);
+        let mut result = finish(settings, block, verdict, started.elapsed(), f.exit_code, output, attempts);
+        // Each command's output, for `--update`, only when every status held.
+        if let (Some((t, _)), Some(ran)) = (&console, split) {
+            if transcript::statuses_held(t, &block.attrs, &ran) {
+                result.commands = ran.commands.into_iter().map(|(o, _)| o).collect();
+            }
+        }
+        return result;
     }
+}
+
+/// The failed docker invocations the shim recorded for a block, oldest first.
+fn read_docker_errors(dir: &Path) -> Vec<DockerError> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "failed")).collect();
+    files.sort();
+    files.iter().filter_map(|p| std::fs::read(p).ok()).filter_map(|b| docker_error::parse(&String::from_utf8_lossy(&b))).collect()
 }
 
 /// Names the page's earlier blocks export: they win over configured values.
@@ -346,7 +386,17 @@ fn finish(
 ) -> BlockResult {
     let verdict = unexplained(settings, verdict, &block.attrs.needs);
     let fails_run = fails_run(settings, &verdict, &block.attrs.needs);
-    BlockResult { block: block.clone(), verdict, duration, exit_code, output, leaked: Vec::new(), attempts, fails_run }
+    BlockResult {
+        block: block.clone(),
+        verdict,
+        duration,
+        exit_code,
+        output,
+        commands: Vec::new(),
+        leaked: Vec::new(),
+        attempts,
+        fails_run,
+    }
 }
 
 /// Whether a verdict fails the run under these settings: fail, stale and timeout always;
@@ -384,6 +434,7 @@ fn skipped(block: &VerifyBlock, reason: &str) -> BlockResult {
         duration: Duration::ZERO,
         exit_code: None,
         output: String::new(),
+        commands: Vec::new(),
         leaked: Vec::new(),
         attempts: 0,
         fails_run: false,

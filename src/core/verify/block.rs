@@ -10,6 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::attrs::{self, Attrs};
+use super::transcript::{self as console, Transcript};
 use crate::core::diagnostic::Diagnostic;
 use crate::core::fence::FenceInfo;
 use crate::core::source::{SourceFile, Span};
@@ -56,6 +57,8 @@ pub struct VerifyBlock {
     /// For a `console` transcript: the markdown line of each line of `code` (its commands
     /// sit between output lines); empty for other blocks, whose code lines follow the fence.
     pub command_lines: Vec<usize>,
+    /// For a `console` transcript: its commands, each with its expected output and status.
+    pub transcript: Option<Transcript>,
 }
 
 impl VerifyBlock {
@@ -159,6 +162,7 @@ pub fn extract(src: &SourceFile, body_start: usize) -> (Vec<VerifyBlock>, Vec<Di
             expected,
             hash,
             command_lines,
+            transcript: info.is_console().then(|| console::parse(&f.text, line)),
         });
         i += 1;
     }
@@ -289,33 +293,19 @@ fn finish(src: &SourceFile, f: &mut Fence) {
     }
 }
 
-/// Splits a `console` transcript into the commands (prompts removed) and their output.
+/// Splits a `console` transcript into the commands (prompts removed) and their output
+/// (without the `? failed` status lines).
 pub fn transcript(text: &str) -> (String, String) {
-    let mut cmds = String::new();
-    let mut out = String::new();
-    for line in text.split_inclusive('\n') {
-        if let Some(cmd) = line.strip_prefix("$ ").or_else(|| (line.trim_end() == "$").then_some("\n")) {
-            cmds.push_str(cmd);
-        } else if let Some(cont) = line.strip_prefix("> ") {
-            cmds.push_str(cont);
-        } else {
-            out.push_str(line);
-        }
-    }
-    if !cmds.is_empty() && !cmds.ends_with('\n') {
-        cmds.push('\n');
-    }
+    let t = console::parse(text, 0);
+    let cmds = t.commands.iter().map(|c| c.code.as_str()).collect();
+    let out = std::iter::once(t.lead.as_str()).chain(t.commands.iter().map(|c| c.expected.as_str())).collect();
     (cmds, out)
 }
 
 /// The markdown lines of a transcript's command lines (`$ `, `> `, a bare `$`), as
 /// `transcript` keeps them; the fence is on line `fence`.
 fn command_lines(text: &str, fence: usize) -> Vec<usize> {
-    text.split_inclusive('\n')
-        .enumerate()
-        .filter(|(_, l)| l.starts_with("$ ") || l.starts_with("> ") || l.trim_end() == "$")
-        .map(|(i, _)| fence + 1 + i)
-        .collect()
+    console::parse(text, fence).commands.iter().flat_map(|c| (0..c.code.lines().count().max(1)).map(move |j| c.line + j)).collect()
 }
 
 fn hash(info: &str, code: &str, expected: &str) -> String {

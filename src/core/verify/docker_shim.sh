@@ -34,6 +34,27 @@ while [ $j -lt ${#args[@]} ]; do
 done
 args=("${kept[@]}")
 labels=(--label "@PAGE_LABEL@=$page" --label "@BLOCK_LABEL@=$block")
+# Runs the real docker; when it fails, records its exit status and the last 8 KiB of its
+# own stderr in the block's errors folder, the only text verify reads to judge a block
+# blocked or stale. Where the block's stdout and stderr share one pipe, both streams pass
+# through one pipe here too, so their order is kept.
+errs="$COOKBOOK_VERIFY_DOCKER_ERRORS"
+run_real() {
+  [ -n "$errs" ] && [ -d "$errs" ] || exec "$real" "$@"
+  local tmp rc me=$BASHPID
+  tmp=$(mktemp "$errs/$(date +%s%N).XXXXXX") || exec "$real" "$@"
+  if [ "$(readlink /proc/$me/fd/1)" = "$(readlink /proc/$me/fd/2)" ]; then
+    "$real" "$@" 2>&1 | { tee -a /dev/fd/4 | tail -c 8192 > "$tmp"; } 4>&1
+    rc=${PIPESTATUS[0]}
+  else
+    { "$real" "$@" 2>&1 1>&3 3>&- | { tee -a /dev/fd/4 | tail -c 8192 > "$tmp"; } 4>&2; rc=${PIPESTATUS[0]}; } 3>&1
+  fi
+  if [ "$rc" -ne 0 ]; then
+    { printf 'exit %s %s\n' "$rc" "$verb"; cat "$tmp"; } > "$tmp.failed"
+  fi
+  rm -f "$tmp"
+  exit "$rc"
+}
 note() { [ -z "$ledger" ] || printf '%s\t%s\t%s\n' "$1" "$2" "$block" >> "$ledger"; }
 # A named volume that `-v name:/path` or `--mount source=name` would create implicitly
 # is created first, labelled, so it is the page's.
@@ -74,9 +95,9 @@ case "$verb" in
       [ -z "$v" ] || named_volume "$v"
       k=$((k+1))
     done
-    exec "$real" "${args[@]:0:$at}" "${labels[@]}" "${args[@]:$at}" ;;
+    run_real "${args[@]:0:$at}" "${labels[@]}" "${args[@]:$at}" ;;
   network-create|volume-create)
-    exec "$real" "${args[@]:0:$at}" "${labels[@]}" "${args[@]:$at}" ;;
+    run_real "${args[@]:0:$at}" "${labels[@]}" "${args[@]:$at}" ;;
   build)
     note made -
     k=$at
@@ -87,19 +108,19 @@ case "$verb" in
       esac
       k=$((k+1))
     done
-    exec "$real" "${args[@]:0:$at}" "${labels[@]}" "${args[@]:$at}" ;;
+    run_real "${args[@]:0:$at}" "${labels[@]}" "${args[@]:$at}" ;;
   tag)
     mapfile -t pos < <(positional)
     [ ${#pos[@]} -lt 2 ] || note tag "${pos[1]}"
-    exec "$real" "${args[@]}" ;;
+    run_real "${args[@]}" ;;
   commit|import)
     note made -
     mapfile -t pos < <(positional)
     [ ${#pos[@]} -lt 2 ] || note tag "${pos[1]}"
-    exec "$real" "${args[@]:0:$at}" --change "LABEL @PAGE_LABEL@=$page @BLOCK_LABEL@=$block" "${args[@]:$at}" ;;
+    run_real "${args[@]:0:$at}" --change "LABEL @PAGE_LABEL@=$page @BLOCK_LABEL@=$block" "${args[@]:$at}" ;;
   load)
     note made -
-    out=$("$real" "${args[@]}"); rc=$?
+    out=$(run_real "${args[@]}"); rc=$?
     [ -z "$out" ] || printf '%s\n' "$out"
     while IFS= read -r line; do
       case "$line" in
@@ -115,6 +136,6 @@ case "$verb" in
         [[ "$v" =~ ^[0-9a-f]{64}$ ]] && note volume "$v"
       done
     done
-    exec "$real" "${args[@]}" ;;
+    run_real "${args[@]}" ;;
 esac
-exec "$real" "${args[@]}"
+run_real "${args[@]}"

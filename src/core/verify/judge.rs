@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::attrs::{Attrs, Need, OutputStream};
+use super::docker_error::{self, DockerError};
 use super::elide;
 
 /// What happened to a block, as every report names it.
@@ -60,6 +61,9 @@ pub struct Observed {
     pub merged: String,
     /// Seconds of the timeout in force, for the reason text.
     pub timeout_secs: f64,
+    /// The docker invocations that failed, as the shim recorded them: the only text read
+    /// to call a block blocked or stale.
+    pub docker_errors: Vec<DockerError>,
 }
 
 /// An outcome, why, and the diff of expected vs actual output when they differ.
@@ -154,7 +158,8 @@ pub fn judge(attrs: &Attrs, expected: Option<&str>, seen: &Observed, caps: Capab
     }
     let code = seen.exit_code;
     if code != Some(attrs.exit) {
-        if let Some(v) = classify_error(&seen.merged, caps, attrs.needs.contains(&Need::Network)) {
+        let docker = docker_error::own_text(&seen.docker_errors);
+        if let Some(v) = classify_error(&docker, &seen.merged, caps, attrs.needs.contains(&Need::Network)) {
             return v;
         }
         let got = code.map_or("killed by a signal".to_string(), |c| format!("exit status {c}"));
@@ -187,11 +192,14 @@ pub fn judge(attrs: &Attrs, expected: Option<&str>, seen: &Observed, caps: Capab
     }
 }
 
-/// Stale, blocked or skipped-for-GPU from the error text alone, if it says so. `blocked`
-/// comes only from the docker CLI's own error lines naming a remote registry or the
-/// network (or, for a block that declares `needs=network`, a tool's lookup failure):
-/// a registry or service on loopback is the page's own, and its failure is `fail`.
-pub fn classify_error(text: &str, caps: Capabilities, declares_network: bool) -> Option<Verdict> {
+/// Stale, blocked or skipped-for-GPU from the docker CLI's own errors (`docker`: what the
+/// failed docker invocations wrote, see `docker_error`), if they say so: text a script or
+/// a container printed never counts. `blocked` comes only from the lines the docker CLI
+/// prints for its own errors, naming a remote registry or the network (or, for a block
+/// that declares `needs=network`, a tool's lookup failure anywhere in `output`): a
+/// registry or service on loopback is the page's own, and its failure is `fail`.
+pub fn classify_error(docker: &str, output: &str, caps: Capabilities, declares_network: bool) -> Option<Verdict> {
+    let text = docker;
     if text.contains("could not select device driver") && text.contains("gpu") && !caps.gpu {
         return Some(Verdict::new(Outcome::Skipped, "needs a GPU: the engine has no GPU device driver").lacking(Need::Gpu));
     }
@@ -206,7 +214,7 @@ pub fn classify_error(text: &str, caps: Capabilities, declares_network: bool) ->
         }
     }
     if declares_network {
-        for line in text.lines().map(str::trim).filter(|l| remote(l)) {
+        for line in output.lines().map(str::trim).filter(|l| remote(l)) {
             if let Some((_, why)) = BLOCKED_NETWORK.iter().find(|(n, _)| line.contains(n)) {
                 return Some(Verdict::new(Outcome::Blocked, format!("{why}: {}", shorten(line))).lacking(Need::Network));
             }
@@ -256,7 +264,14 @@ fn secs(s: f64) -> String {
 mod tests {
     use super::*;
 
+    /// A block whose `docker pull` failed with `merged` as its own error.
     fn seen(code: i32, merged: &str) -> Observed {
+        let docker_errors = vec![DockerError { status: code, verb: "pull".into(), stderr: merged.into() }];
+        Observed { exit_code: Some(code), merged: merged.into(), stdout: merged.into(), docker_errors, ..Observed::default() }
+    }
+
+    /// A block that printed `merged` itself; no docker command failed.
+    fn printed(code: i32, merged: &str) -> Observed {
         Observed { exit_code: Some(code), merged: merged.into(), stdout: merged.into(), ..Observed::default() }
     }
 
@@ -328,8 +343,8 @@ mod tests {
         let named =
             "docker: Error response from daemon: Get \"http://localhost:5000/v2/\": dial tcp [::1]:5000: connect: connection refused.";
         assert_eq!(judge(&a, None, &seen(125, named), NO_GPU).outcome, Outcome::Fail);
-        let printed = "Get \"https://registry-1.docker.io/v2/\": dial tcp 10.1.2.3:443: connect: connection refused";
-        assert_eq!(judge(&a, None, &seen(1, printed), NO_GPU).outcome, Outcome::Fail);
+        let refused_remote = "Get \"https://registry-1.docker.io/v2/\": dial tcp 10.1.2.3:443: connect: connection refused";
+        assert_eq!(judge(&a, None, &seen(1, refused_remote), NO_GPU).outcome, Outcome::Fail);
         let refused = "Error response from daemon: Get \"https://10.127.0.1/v2/\": dial tcp 10.127.0.1:443: connect: connection refused";
         assert_eq!(judge(&a, None, &seen(1, refused), NO_GPU).outcome, Outcome::Fail);
         let remote = "Error response from daemon: Get \"https://10.127.0.1/v2/\": dial tcp 10.127.0.1:443: i/o timeout";
@@ -338,6 +353,22 @@ mod tests {
         assert_eq!(judge(&a, None, &seen(1, build), NO_GPU).outcome, Outcome::Blocked);
         let removed = "docker: unknown command: docker deploy\n\nRun 'docker --help' for more information";
         assert_eq!(judge(&a, None, &seen(1, removed), NO_GPU).outcome, Outcome::Stale);
+    }
+
+    /// Only the docker CLI's own errors judge: text a script printed, or a container's
+    /// stderr passed through `docker run` (exit status not 125), is the page's failure.
+    #[test]
+    fn only_the_docker_clis_own_errors_are_read() {
+        let a = Attrs::default();
+        let offline = "docker: Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host.";
+        assert_eq!(judge(&a, None, &printed(1, offline), NO_GPU).outcome, Outcome::Fail);
+        assert_eq!(judge(&a, None, &printed(125, "unknown flag: --gpu"), NO_GPU).outcome, Outcome::Fail);
+        let by_container = DockerError { status: 1, verb: "run".into(), stderr: offline.into() };
+        let seen = Observed { docker_errors: vec![by_container], ..printed(1, offline) };
+        assert_eq!(judge(&a, None, &seen, NO_GPU).outcome, Outcome::Fail);
+        let by_cli = DockerError { status: 125, verb: "run".into(), stderr: offline.into() };
+        let seen = Observed { docker_errors: vec![by_cli], ..printed(125, offline) };
+        assert_eq!(judge(&a, None, &seen, NO_GPU).outcome, Outcome::Blocked);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod attrs;
 pub mod block;
+pub mod docker_error;
 pub mod elide;
 pub mod host;
 pub mod judge;
@@ -14,5 +15,6 @@ pub mod rewrite;
 pub mod run_id;
 pub mod script_lines;
 pub mod select;
+pub mod transcript;
 pub mod update;
 pub mod vars;

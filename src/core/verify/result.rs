@@ -22,6 +22,9 @@ pub struct BlockResult {
     /// The output compared with the expected output (or the merged output), whole,
     /// as `--update` writes it; reports show [`excerpt`] of it.
     pub output: String,
+    /// For a transcript judged command by command: each command's output that ran (as
+    /// `--update` rewrites each command's expected lines); empty otherwise.
+    pub commands: Vec<String>,
     /// Resources the block left behind, removed after its page (`container x (id)`).
     pub leaked: Vec<String>,
     pub attempts: u32,

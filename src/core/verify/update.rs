@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::block::{self, ExpectedKind};
 use super::judge::Outcome;
 use super::result::BlockResult;
-use super::{placeholder, rewrite};
+use super::{placeholder, rewrite, transcript};
 use crate::core::source::SourceFile;
 use crate::core::source::Span;
 
@@ -68,13 +68,39 @@ pub fn edits(
         let pattern = |l: &str| placeholder::substitute(l, values, &exported, true).unwrap_or_else(|_| l.to_string());
         let new = match exp.kind {
             ExpectedKind::Block => rewrite::rewrite(text, &pattern, &seen, &back),
+            ExpectedKind::Transcript if !r.commands.is_empty() => {
+                // Command by command: each command's expected lines against its own output.
+                let t = transcript::parse(text, r.block.line);
+                let looks_like_prompt = |l: &str| l.starts_with("$ ") || l.starts_with("> ") || l.starts_with("? ");
+                if r.commands.iter().any(|o| o.lines().any(|l| looks_like_prompt(l) || l.trim_end() == "$")) {
+                    notes.push(format!("{pos}: not updated: the output has lines that look like prompts or status lines"));
+                    continue;
+                }
+                let crlf = |s: &str| s.replace("\r\n", "\n");
+                let mut new = crlf(&t.lead);
+                for (k, c) in t.commands.iter().enumerate() {
+                    new.push_str(&crlf(&c.prompt));
+                    match r.commands.get(k) {
+                        Some(o) => {
+                            let mut o = o.clone();
+                            if !o.is_empty() && !o.ends_with('\n') {
+                                o.push('\n');
+                            }
+                            new.push_str(&rewrite::rewrite(&c.expected, &pattern, &o, &back));
+                        }
+                        None => new.push_str(&crlf(&c.expected)),
+                    }
+                    new.push_str(&crlf(&c.status_line));
+                }
+                new
+            }
             ExpectedKind::Transcript => {
                 let prompt_lines: Vec<&str> =
                     text.split_inclusive('\n').take_while(|l| l.starts_with("$ ") || l.starts_with("> ")).collect();
                 let prompts: String = prompt_lines.concat();
                 let rest = &text[prompts.len()..];
                 if rest.split_inclusive('\n').any(|l| l.starts_with("$ ")) {
-                    notes.push(format!("{pos}: not updated: a transcript with several commands"));
+                    notes.push(format!("{pos}: not updated: a command's exit status differs from the transcript's; fix that first"));
                     continue;
                 }
                 if seen.lines().any(|l| l.starts_with("$ ") || l.starts_with("> ")) {
