@@ -64,7 +64,9 @@ fn resize(b: &Browser, (w, h): (u32, u32)) {
         if (iw, ih) == (w as i64, h as i64) {
             return;
         }
-        (ww, wh) = (ww + w as i64 - iw, wh + h as i64 - ih);
+        // The window's chrome is the difference; a reading taken mid-resize (0, or a
+        // leftover size under load) must not push the window out of range.
+        (ww, wh) = ((ww + w as i64 - iw).clamp(w as i64, w as i64 + 400), (wh + h as i64 - ih).clamp(h as i64, h as i64 + 400));
     }
     panic!("could not size the viewport to {w}×{h}");
 }

@@ -11,16 +11,10 @@ pub fn copy_text(code: &str, info: &FenceInfo) -> String {
     if !info.is_console() {
         return code.trim_end_matches('\n').to_string();
     }
-    let mut commands = Vec::new();
-    for line in code.lines() {
-        if let Some(cmd) = line.strip_prefix("$ ").or_else(|| (line == "$").then_some("")) {
-            commands.push(cmd.to_string());
-        } else if let Some(more) = line.strip_prefix("> ") {
-            if !commands.is_empty() {
-                commands.push(more.to_string());
-            }
-        }
-    }
+    // The commands as verify reads them (`core::verify::transcript`): one rule for what a
+    // prompt and a continuation are, on the page and in the run.
+    let transcript = crate::core::verify::transcript::parse(code, 0);
+    let commands: Vec<&str> = transcript.commands.iter().map(|c| c.code.trim_end_matches('\n')).collect();
     commands.join("\n")
 }
 
