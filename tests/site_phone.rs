@@ -64,7 +64,9 @@ fn resize(b: &Browser, (w, h): (u32, u32)) {
         if (iw, ih) == (w as i64, h as i64) {
             return;
         }
-        (ww, wh) = (ww + w as i64 - iw, wh + h as i64 - ih);
+        // The window is never smaller than its viewport: under load Chromium may still report
+        // the previous size, and a negative correction would be an invalid window size.
+        (ww, wh) = ((ww + w as i64 - iw).max(w as i64), (wh + h as i64 - ih).max(h as i64));
     }
     panic!("could not size the viewport to {w}×{h}");
 }
