@@ -311,6 +311,23 @@ fn the_verification_chart_is_readable_on_a_phone() {
         );
         assert!(v[0].as_u64().unwrap() > 0, "{v}");
         assert!(v[1].as_f64().unwrap() >= 12.0, "{theme}: chart labels are {} px tall", v[1]);
+        // The per-page table scrolls sideways on a phone; its caption stays whole in view.
+        let c = b.execute(
+            "const cap = document.querySelector('.proof-pages caption'), table = cap.closest('table');
+             table.scrollIntoView();
+             const range = document.createRange();
+             range.selectNodeContents(cap);
+             const t = range.getBoundingClientRect(), box = table.getBoundingClientRect();
+             return [cap.textContent, t.left, t.right, Math.max(0, box.left), Math.min(innerWidth, box.left + table.clientWidth), table.scrollWidth > table.clientWidth];",
+            vec![],
+        );
+        assert_eq!(c[0], "Blocks per page and state");
+        let (left, right, min, max) = (c[1].as_f64().unwrap(), c[2].as_f64().unwrap(), c[3].as_f64().unwrap(), c[4].as_f64().unwrap());
+        assert!(
+            left >= min - 0.5 && right <= max + 0.5,
+            "{theme}: the caption spans {left}..{right} px, the visible table {min}..{max} px: {c}"
+        );
+        shot(b, &format!("pages-table-{theme}"));
         b.execute("document.querySelector('.proof-chart').scrollIntoView()", vec![]);
         shot(b, &format!("chart-{theme}"));
     });

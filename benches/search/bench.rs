@@ -2,8 +2,10 @@
 //! (`benches/corpus.py`, loaded and rendered by the real pipeline) and prints
 //! its total bytes, its build time, and the bytes a query makes the browser download —
 //! counted by running the real client (`assets/search.js`) under Node on the written files,
-//! so it fetches exactly what a browser would. Run:
-//! `cargo run --example search-bench [-- PAGES... [--query Q]]`.
+//! so it fetches exactly what a browser would. Then it writes the whole site, runs Pagefind over
+//! the same HTML and measures both clients in headless Chromium (`versus.mjs`; needs
+//! `pip install pagefind-bin`, chromium and chromedriver). Run:
+//! `cargo run --release --example search-bench [-- PAGES... [--query Q]]`; see README.md.
 
 #[path = "../corpus.rs"]
 mod corpus;
@@ -39,6 +41,7 @@ fn main() {
         write(&dir, &files);
         let fetched = measure(root, &dir, &query).unwrap_or_else(|e| format!("n/a ({e})"));
         println!("{pages:>5}  {:>8}  {:>5}  {total:>11}  {secs:>7.2} ({cpu:>5.2})  {fetched}", docs.len(), files.len());
+        println!("{}", versus(root, &book_root, &dir.join("site"), &query));
     }
 }
 
@@ -57,6 +60,25 @@ fn write(dir: &PathBuf, files: &[cookbook::core::output::Output]) {
         let path = dir.join(&f.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, &f.bytes).unwrap();
+    }
+}
+
+/// Writes the site the real build makes and runs `versus.mjs` on it: both sides in Chromium.
+fn versus(root: &Path, book_root: &Path, site: &Path, query: &str) -> String {
+    let mut session = cookbook::build::BuildSession::new(book_root);
+    let start = Instant::now();
+    let Ok(outputs) = session.rebuild(&[]) else { return "  versus Pagefind: n/a (the corpus does not build)".to_string() };
+    let built = start.elapsed().as_secs_f64();
+    write(&site.to_path_buf(), &outputs);
+    println!("  cookbook: the whole site (pages and index) built in {built:.2} s (wall), {} files", outputs.len());
+    let out = Command::new("node").arg(root.join("benches/search/versus.mjs")).arg(site).arg(query).output();
+    if std::env::var_os("SEARCH_BENCH_KEEP").is_none() {
+        let _ = std::fs::remove_dir_all(site); // 25 MB per 1,000 pages
+    }
+    match out {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).trim_end().to_string(),
+        Ok(out) => format!("  versus Pagefind: n/a ({})", String::from_utf8_lossy(&out.stderr).trim()),
+        Err(e) => format!("  versus Pagefind: n/a (node: {e})"),
     }
 }
 
