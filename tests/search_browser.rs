@@ -4,38 +4,12 @@
 
 mod support;
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use fantoccini::Locator;
 use support::browser::Browser;
+use support::static_server::StaticServer;
 use support::TestBook;
-
-struct StaticServer(Child, u16);
-
-impl StaticServer {
-    /// Python's static file server on 127.0.0.1: an ordinary web server, not ours.
-    fn start(dir: &Path) -> Option<StaticServer> {
-        let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-        let child = Command::new("python3")
-            .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
-            .arg(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        support::until_listening("http.server to start", port);
-        Some(StaticServer(child, port))
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn search(browser: &Browser, start: &str, query: &str) -> serde_json::Value {
     browser.goto(start);

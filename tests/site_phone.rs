@@ -6,14 +6,14 @@
 
 mod support;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 use serde_json::json;
 use support::browser::Browser;
+use support::static_server::StaticServer;
 use support::TestBook;
 
 const PHONE: (u32, u32) = (390, 844);
@@ -331,35 +331,6 @@ fn the_verification_chart_is_readable_on_a_phone() {
         b.execute("document.querySelector('.proof-chart').scrollIntoView()", vec![]);
         shot(b, &format!("chart-{theme}"));
     });
-}
-
-struct StaticServer(Child, u16);
-
-impl StaticServer {
-    /// Python's static file server on 127.0.0.1: an ordinary web server, not ours.
-    fn start(dir: &Path) -> Option<StaticServer> {
-        let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-        let child = Command::new("python3")
-            .args(["-m", "http.server", "--bind", "127.0.0.1", &port.to_string(), "--directory"])
-            .arg(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "http.server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Some(StaticServer(child, port))
-    }
-}
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

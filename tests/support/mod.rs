@@ -114,6 +114,7 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 pub mod browser;
 pub mod fake_book;
 pub mod http;
+pub mod static_server;
 
 use std::time::{Duration, Instant};
 
