@@ -7,6 +7,7 @@ mod support;
 
 use std::path::Path;
 
+use common::run_without_engine as run;
 use common::*;
 
 const BOOK_TOML: &str = "[book]\ntitle = \"Author\"\n\n[verify]\nrequire = []\n";
@@ -25,15 +26,6 @@ fn book_with(toml: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(p, text).unwrap();
     }
     dir
-}
-
-/// `cookbook ARGS --root DIR` without an engine: (exit code, stdout, stderr).
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let root = path_str(dir);
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--root", &root]);
-    let out = cookbook_cmd(&all).env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock").env("NO_COLOR", "1").output().unwrap();
-    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
 fn report_blocks(dir: &Path) -> Vec<(String, usize, String)> {

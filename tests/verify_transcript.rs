@@ -9,7 +9,7 @@ mod support;
 
 use std::path::Path;
 
-use common::*;
+use common::run_without_engine as run;
 
 const BOOK_TOML: &str = "[book]\ntitle = \"Transcript\"\n\n[verify]\nrequire = []\n\n[verify.vars]\nNAME = \"demo-name\"\n";
 
@@ -22,14 +22,6 @@ fn book(files: &[(&str, &str)]) -> tempfile::TempDir {
         std::fs::write(p, text).unwrap();
     }
     dir
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let root = path_str(dir);
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--root", &root]);
-    let out = cookbook_cmd(&all).env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock").env("NO_COLOR", "1").output().unwrap();
-    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
 fn report_output(dir: &Path) -> String {

@@ -107,6 +107,16 @@ pub fn cookbook_cmd(args: &[&str]) -> Command {
     cmd
 }
 
+/// `cookbook ARGS --root DIR` with no engine reachable (`DOCKER_HOST` points nowhere) and no
+/// colour: (exit code, stdout, stderr).
+pub fn run_without_engine(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let root = path_str(dir);
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--root", &root]);
+    let out = cookbook_cmd(&all).env("DOCKER_HOST", "unix:///nonexistent/cookbook-test.sock").env("NO_COLOR", "1").output().unwrap();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
