@@ -200,6 +200,8 @@ impl Renderer<'_> {
                     section.text.push_str(t);
                     events.push(event);
                 }
+                // Inline markup ends inside a word's sentence ("**context**, to"): no space.
+                Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image) => events.push(event),
                 Event::SoftBreak | Event::HardBreak | Event::End(_) => {
                     if !section.text.ends_with(' ') && !section.text.is_empty() {
                         section.text.push(' ');

@@ -133,3 +133,12 @@ fn ids_come_from_the_parse_and_match_the_finished_html() {
     }
     assert!(!r.ids.iter().any(|i| i.starts_with("in-")), "{:?}", r.ids);
 }
+
+#[test]
+fn section_text_has_no_space_where_inline_markup_ends() {
+    let r = ctx_render(
+        "resources.md",
+        "# A\n\nthe **build context**, to the *builder*; see [the docs](other.md).\n\nNext ~~old~~ paragraph.\n",
+    );
+    assert_eq!(r.sections[0].text.trim_end(), "the build context, to the builder; see the docs. Next old paragraph.");
+}
