@@ -84,7 +84,8 @@ impl Verdict {
         Verdict { outcome, reason: reason.into(), diff: None, missing: None }
     }
 
-    fn lacking(mut self, need: Need) -> Verdict {
+    /// The same verdict, naming the capability whose absence it reports.
+    pub fn lacking(mut self, need: Need) -> Verdict {
         self.missing = Some(need);
         self
     }

@@ -4,6 +4,7 @@ pub mod attrs;
 pub mod block;
 pub mod docker_error;
 pub mod elide;
+pub mod fails_run;
 pub mod host;
 pub mod judge;
 pub mod ledger;
