@@ -56,19 +56,42 @@ fn url(page: &Path) -> String {
 
 /// Sizes the window so the page's viewport (innerWidth × innerHeight) is `w`×`h`.
 fn resize(b: &Browser, (w, h): (u32, u32)) {
-    let (mut ww, mut wh) = (w as i64, h as i64);
+    let target = (w as i64, h as i64);
+    let (mut ww, mut wh) = target;
+    let mut seen = Vec::new();
     for _ in 0..10 {
         b.rt.block_on(b.client.set_window_size(ww as u32, wh as u32)).expect("set window size");
-        let inner = b.execute("return [innerWidth, innerHeight]", vec![]);
-        let (iw, ih) = (inner[0].as_i64().unwrap(), inner[1].as_i64().unwrap());
-        if (iw, ih) == (w as i64, h as i64) {
+        let (iw, ih) = settled_viewport(b, target);
+        seen.push(format!("window {ww}×{wh} → viewport {iw}×{ih}"));
+        if (iw, ih) == target {
             return;
         }
-        // The window's chrome is the difference; a reading taken mid-resize (0, or a
-        // leftover size under load) must not push the window out of range.
+        // The window's chrome is the difference; a reading that is still out of range
+        // (0, under load) must not push the window out of range.
         (ww, wh) = ((ww + w as i64 - iw).clamp(w as i64, w as i64 + 400), (wh + h as i64 - ih).clamp(h as i64, h as i64 + 400));
     }
-    panic!("could not size the viewport to {w}×{h}");
+    panic!("could not size the viewport to {w}×{h}: {}", seen.join("; "));
+}
+
+/// The viewport once a resize has landed: the target, or the same reading for a quarter
+/// of a second (under load Chromium reports the old size for a while after a resize, and
+/// correcting the window by that stale reading overshoots).
+fn settled_viewport(b: &Browser, target: (i64, i64)) -> (i64, i64) {
+    let read = || {
+        let inner = b.execute("return [innerWidth, innerHeight]", vec![]);
+        (inner[0].as_i64().unwrap_or(0), inner[1].as_i64().unwrap_or(0))
+    };
+    let (mut last, mut same) = (read(), 0);
+    for _ in 0..60 {
+        if last == target || same >= 5 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let now = read();
+        same = if now == last { same + 1 } else { 0 };
+        last = now;
+    }
+    last
 }
 
 /// Runs `check` in light and dark mode at each of `views`.
