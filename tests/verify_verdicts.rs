@@ -215,6 +215,45 @@ fn exports_survive_a_blocks_own_exit_trap() {
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
 }
 
+/// Case 5 under a POSIX shell (dash), where `trap` cannot be wrapped: a block that sets its
+/// own EXIT trap and ends normally still hands its exports on, and keeps its exit status.
+#[test]
+fn exports_survive_a_blocks_own_exit_trap_under_sh() {
+    let dir = book(
+        "shell = \"sh\"\n",
+        &[(
+            "a.md",
+            "# Traps\n\n```bash verify\nexport ID=abc123\ntrap 'echo bye' EXIT\n```\n\n```text output\nbye\n```\n\n\
+             ```bash verify\necho \"[$ID]\"\n```\n\n```text output\n[abc123]\n```\n\n\
+             ```bash verify exit=1\ntrap 'true' EXIT\nfalse && true\n```\n",
+        )],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+}
+
+/// What the runner adds after a block's script never joins the block's last line, even one
+/// that ends in a `\` continuation; a block that ends without errexit keeps the line of its
+/// earlier failure; and a block's own `trap - ERR` resets its ERR trap.
+#[test]
+fn the_runners_own_lines_stay_apart_from_the_blocks() {
+    let dir = book(
+        "",
+        &[(
+            "a.md",
+            "# Ends\n\n```bash verify\necho hi \\\n```\n\n```text output\nhi\n```\n\n\
+             ```bash verify exit=1\nset +e\nfalse\nfalse && true\n```\n\n\
+             ```bash verify\nset +e\ntrap 'echo oops' ERR\ntrap - ERR\nfalse\necho done\n```\n\n```text output\ndone\n```\n",
+        )],
+    );
+    let (code, stdout, stderr) = verify(&dir, &[]);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let with_e = book("", &[("a.md", "# Ends\n\n```bash verify\nset +e\nfalse\nfalse && true\n```\n")]);
+    let (code, stdout, _) = verify(&with_e, &[]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("content/a.md:5"), "the failing command's line: {stdout}");
+}
+
 /// Case 6: an unclosed fence is an error at its line in build, check and verify.
 #[test]
 fn an_unclosed_fence_is_an_error_everywhere() {

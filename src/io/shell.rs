@@ -202,11 +202,18 @@ fn wrap(req: &Request) -> String {
     if !req.script.ends_with('\n') {
         s.push('\n');
     }
+    // A POSIX shell cannot wrap `trap` (a special builtin), so a block's own EXIT trap
+    // replaces the saving there: save once more when the block ends normally, keeping
+    // its exit status (and not firing the ERR probe, which names the failing line). The
+    // blank line ends a trailing `\` continuation of the block's last line.
+    s.push_str("\n__cookbook_rc=$?; builtin trap - ERR 2>/dev/null || true; if [ -z \"${BASH_VERSION:-}\" ]; then __cookbook_save; fi; (exit $__cookbook_rc)\n");
     s
 }
 
 /// Bash only (inside `eval '…'`, so no single quotes): `trap CMD EXIT` in the block's own
-/// shell records CMD, run after the exports are saved; every other use is the builtin.
+/// shell records CMD, run after the exports are saved; every other use is the builtin,
+/// except that `trap - ERR` (or DEBUG, RETURN) becomes `trap "" ERR`: bash restores those
+/// three when a function returns, so a reset made inside this function would not stick.
 const CHAIN_EXIT_TRAPS: &str = r#"
 __cookbook_user_exit=
 __cookbook_exit() {
@@ -228,7 +235,14 @@ trap() {
       *) __rest+=("$__s") ;;
     esac
   done
-  if [ ${#__rest[@]} -gt 0 ]; then builtin trap -- "$__cmd" "${__rest[@]}"; fi
+  if [ ${#__rest[@]} -eq 0 ]; then return; fi
+  if [ "$__cmd" != "-" ]; then builtin trap -- "$__cmd" "${__rest[@]}"; return; fi
+  for __s in "${__rest[@]}"; do
+    case "$__s" in
+      ERR|DEBUG|RETURN|SIGERR|SIGDEBUG|SIGRETURN) builtin trap "" "$__s" ;;
+      *) builtin trap - "$__s" ;;
+    esac
+  done
 }
 "#;
 
