@@ -107,7 +107,8 @@ const createEngine = (load) => {
         decode(p, (doc, imp) => {
           const r = docs.get(doc) || docs.set(doc, { doc, best: new Map(), terms: new Set() }).get(doc), k = wi + ' ' + t;
           r.best.set(k, Math.max(r.best.get(k) || 0, imp * weight));
-          r.terms.add(term);
+          /* A pair's words, so a result names each word once. */
+          for (const x of term.split(' ')) r.terms.add(x);
         });
       }
     }));

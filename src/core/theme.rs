@@ -63,7 +63,7 @@ impl Theme {
 }
 
 /// The theme's JS as a browser downloads it: without comment lines and indentation (the
-/// source keeps them for readers), and lines joined where a line ends in `{ ( [ , = > & | ? :`
+/// source keeps them for readers), and lines joined where a line ends in `; { ( [ , = > & | ? :`
 /// or the next starts with `) ] } . , ? :` (no semicolon is ever inferred there). Only whole-line
 /// comments go and only line breaks are removed, so code is never touched.
 pub fn shipped_js(src: &str) -> String {
@@ -75,7 +75,7 @@ pub fn shipped_js(src: &str) -> String {
         } else if !line.is_empty() && !line.starts_with("//") {
             let prev = out.strip_suffix('\n').unwrap_or("");
             let prev_line = &prev[prev.rfind('\n').map_or(0, |i| i + 1)..];
-            let open = prev.ends_with(['{', '(', '[', ',', '=', '>', '&', '|', '?', ':']);
+            let open = prev.ends_with([';', '{', '(', '[', ',', '=', '>', '&', '|', '?', ':']);
             if (open || line.starts_with([')', ']', '}', '.', ',', '?', ':'])) && !prev.is_empty() && !prev_line.contains("//") {
                 out.pop();
             }
@@ -144,6 +144,8 @@ mod tests {
             shipped_js("f(a,\n  b) {\n  return [\n 1];\n}\nx = 1\n(y)\ng('//', {\nz\ni++\nj &&\nk\n"),
             "f(a,b) {return [1];}\nx = 1\n(y)\ng('//', {\nz\ni++\nj &&k\n"
         );
+        // After a semicolon nothing is inferred either.
+        assert_eq!(shipped_js("a();\n  b();\nc = 1 // x;\nd;\n"), "a();b();c = 1 // x;\nd;\n");
     }
 
     #[test]

@@ -90,3 +90,14 @@ test('the per-term cap never drops the pages of a rarer second word', { skip: fs
   const u = out.results.map((r) => r.url);
   for (const want of ['zygote.html#zygote', 'forkserver.html#zygote-in-containers', 'docker-zygote.html']) assert.ok(u.includes(want), `${want}: ${u.join(' ')}`);
 });
+
+test('a result carries each matched word once, not the word pairs it matched through', { skip }, async () => {
+  for (const q of ['follow tail', 'out of memory', 'shm size']) {
+    const out = await S.createEngine(load).search(q);
+    for (const r of out.results) {
+      const terms = [...r.terms];
+      assert.ok(terms.every((t) => !t.includes(' ')), `${q} → ${r.url}: ${terms.join(' | ')}`);
+      assert.equal(new Set(terms).size, terms.length);
+    }
+  }
+});
