@@ -288,6 +288,33 @@ fn escaped_processes_are_killed_and_reported() {
     assert_no_trace(&run);
 }
 
+/// A process that cleared its environment (`env -i`) carries no marker, but it stays
+/// below the runner (a subreaper): at the end of the run it is killed and named.
+#[test]
+fn a_process_without_the_marker_is_killed_at_the_end_of_the_run() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("a_process_without_the_marker_is_killed_at_the_end_of_the_run") else {
+        return;
+    };
+    let marks = tempfile::tempdir().unwrap();
+    let pid_file = marks.path().join("pid");
+    let script = format!(
+        "setsid env -i /bin/sh -c 'echo $$ > {f}; exec sleep 3001' >/dev/null 2>&1 </dev/null & until [ -s {f} ]; do sleep 0.01; done",
+        f = path_str(&pid_file)
+    );
+    let b = book(&[("bare.md", &page(&[&script]))]);
+    let run = verify(&b, &[]);
+    let pid: i32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    let alive = std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "sleep");
+    if alive {
+        // SAFETY: kill has no memory effects; the test started this process.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    assert!(!alive, "the unmarked sleep (pid {pid}) outlived the run\n{}", run.context());
+    assert!(run.notes().contains(&format!("process sleep (pid {pid})")), "notes: {}\n{}", run.notes(), run.context());
+    assert_no_trace(&run);
+}
+
 #[test]
 fn an_escaped_process_cannot_start_containers_after_its_page() {
     let _lock = docker_lock();

@@ -148,6 +148,45 @@ pub fn kill_page_processes(page_tag: &str) -> Vec<Marked> {
     found
 }
 
+/// What is still below this process once every page has ended: processes that outlived
+/// their page without the run's marker (`env -i` cleared it, or a daemon its environment)
+/// but were re-parented here, the subreaper. Nothing of the run should be left by then,
+/// so each is killed, reaped and described (`process NAME (pid N)`). Empty where this
+/// process is not a subreaper: there such processes cannot be told from anyone else's.
+pub fn kill_unmarked_descendants() -> Vec<String> {
+    if !SUBREAPER.load(Ordering::SeqCst) {
+        return Vec::new();
+    }
+    let own = std::process::id() as i32;
+    let mut found = Vec::new();
+    // A few passes: a process killed while forking may leave a child behind.
+    for _ in 0..3 {
+        let Some(pids) = descendants() else { break };
+        let mut killed = Vec::new();
+        for pid in pids {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            if stat.is_empty() || stat.rsplit_once(')').and_then(|(_, s)| s.split_whitespace().next()) == Some("Z") {
+                killed.push(pid);
+                continue;
+            }
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default().trim().to_string();
+            kill(pid);
+            found.push(format!("process {name} (pid {pid})"));
+            killed.push(pid);
+        }
+        if killed.is_empty() {
+            break;
+        }
+        for pid in killed.into_iter().filter(|&p| parent_of(p) == Some(own)) {
+            // SAFETY: waiting for our own child, killed or already a zombie; no memory is shared.
+            unsafe {
+                libc::waitpid(pid, std::ptr::null_mut(), 0);
+            }
+        }
+    }
+    found
+}
+
 /// A process's parent (field 4 of `/proc/<pid>/stat`).
 fn parent_of(pid: i32) -> Option<i32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;

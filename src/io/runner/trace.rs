@@ -163,6 +163,7 @@ pub(super) fn sweep_run(sh: &Shared) {
         leftovers::kill_page_processes(&p.page);
         found.push(p.describe());
     }
+    found.extend(leftovers::kill_unmarked_descendants().into_iter().map(|p| format!("{p}, without the run's marker")));
     if let Some(engine) = sh.engine {
         if let Ok(listed) = engine.resources() {
             for r in ledger::left_by_run(&listed, run, &sh.before_run) {
