@@ -315,6 +315,37 @@ fn a_process_without_the_marker_is_killed_at_the_end_of_the_run() {
     assert_no_trace(&run);
 }
 
+/// Pages run side by side share the classic builder's layer cache, and removing an image
+/// deletes its untagged parents: a removal on one page waits for a build in progress on
+/// another (the race made a bundled-book build fail with its parent layer gone).
+#[test]
+fn an_image_removal_waits_for_another_pages_build() {
+    let _lock = docker_lock();
+    let Some(_engine) = docker("an_image_removal_waits_for_another_pages_build") else {
+        return;
+    };
+    let marks = tempfile::tempdir().unwrap();
+    let m = |n: &str| path_str(&marks.path().join(n));
+    let (building, built, removed) = (m("building"), m("built"), m("removed"));
+    let tag = unique("race");
+    // The context goes through a pipe bigger than the pipe's buffer, so `building` appears
+    // only once docker reads it: the build has begun (and holds whatever the shim holds).
+    let slow = format!(
+        "mkdir ctx; head -c 400000 /dev/zero > ctx/pad; printf 'FROM {IMAGE}\\nRUN sleep 3\\n' > ctx/Dockerfile; \
+         {{ tar -C ctx -c .; touch {building}; }} | docker build -q -t {tag}-slow - >/dev/null; echo $(date +%s%N) > {built}"
+    );
+    let remove = format!(
+        "docker tag {IMAGE} {tag}-gone; until [ -e {building} ]; do sleep 0.05; done; docker rmi {tag}-gone >/dev/null; echo $(date +%s%N) > {removed}"
+    );
+    let b = book(&[("a-slow.md", &page(&[&slow])), ("b-remove.md", &page(&[&remove]))]);
+    let run = verify(&b, &[]);
+    assert_eq!(run.outcome("content/a-slow.md:3"), "pass", "{}", run.context());
+    assert_eq!(run.outcome("content/b-remove.md:3"), "pass", "{}", run.context());
+    let at = |f: &str| std::fs::read_to_string(f).unwrap().trim().parse::<u128>().unwrap();
+    assert!(at(&removed) > at(&built), "the removal ran while the other page was building\n{}", run.context());
+    assert_no_trace(&run);
+}
+
 #[test]
 fn an_escaped_process_cannot_start_containers_after_its_page() {
     let _lock = docker_lock();

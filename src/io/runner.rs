@@ -24,7 +24,7 @@ use crate::io::leftovers;
 use crate::io::shell::{self, INTERRUPTED};
 
 mod trace;
-use trace::{charge_leaks, clean_images, note_compose_projects, note_unattributed, sweep_run, LEDGER_FILE};
+use trace::{charge_leaks, clean_images, note_compose_projects, note_unattributed, sweep_run, IMAGE_LOCK_FILE, LEDGER_FILE};
 
 /// Cleanup blocks run even after Ctrl-C, but no longer than this.
 const CLEANUP_AFTER_INTERRUPT: Duration = Duration::from_secs(60);
@@ -261,6 +261,7 @@ fn run_block(ctx: &BlockCtx) -> BlockResult {
         ("COOKBOOK_SCRATCH".to_string(), ctx.scratch.display().to_string()),
         ("COOKBOOK_VERIFY_LEDGER".to_string(), ctx.meta.join(LEDGER_FILE).display().to_string()),
         ("COOKBOOK_VERIFY_DOCKER_ERRORS".to_string(), docker_errors_dir.display().to_string()),
+        ("COOKBOOK_VERIFY_IMAGE_LOCK".to_string(), ctx.sh.work.join(IMAGE_LOCK_FILE).display().to_string()),
     ];
     let script_file = ctx.meta.join(format!("block-{}.sh", ctx.index));
     // An ERR trap records the failing line, told later as the markdown's file:line.

@@ -20,6 +20,18 @@ case "$cmd" in
   container|image|builder) verb="$sub"; at=$((i+2)) ;;
   network|volume) verb="$cmd-$sub"; at=$((i+2)) ;;
 esac
+# Pages run side by side share the classic builder's layer cache, and removing an image
+# deletes its untagged parents, which a build on another page may be using as its next
+# step's parent: a removal waits for the builds in progress (and they for it).
+lock="$COOKBOOK_VERIFY_IMAGE_LOCK"
+mode=
+case "$cmd $sub" in
+  "build "*|"image build"|"builder build") mode=-s ;;
+  "rmi "*|"image rm"|"image remove"|"image prune"|"system prune"|"builder prune") mode=-x ;;
+esac
+if [ -n "$mode" ] && [ -n "$lock" ] && command -v flock >/dev/null 2>&1 && exec 9>>"$lock"; then
+  flock "$mode" 9
+fi
 # A label the docs set on cookbook's own keys would hide what they make: drop it.
 kept=("${args[@]:0:$at}")
 j=$at

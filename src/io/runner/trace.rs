@@ -107,6 +107,20 @@ fn mark_noted_volumes(listed: &mut [Resource], page_tag: &str, meta: &Path) {
     }
 }
 
+/// The run's lock between image removals and builds (see the shim): the shim takes it
+/// shared for `docker build`, exclusive for `docker rmi` and prunes, and so does
+/// [`clean_images`] while it removes a page's images.
+pub(super) const IMAGE_LOCK_FILE: &str = "image.lock";
+
+/// Holds the run's image lock exclusively while alive; `None` where it cannot be taken
+/// (then the removal goes ahead unlocked, as it did before the lock).
+fn image_lock(sh: &Shared) -> Option<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::OpenOptions::new().create(true).append(true).open(sh.work.join(IMAGE_LOCK_FILE)).ok()?;
+    // SAFETY: flock on a descriptor this function owns; released when the file closes.
+    (unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0).then_some(file)
+}
+
 /// Removes the images and tags the page made (routine, not a leak), points tags that
 /// existed before back at their image, and says so in the run's notes.
 pub(super) fn clean_images(sh: &Shared, page: &PagePlan, page_tag: &str, meta: &Path) {
@@ -125,7 +139,9 @@ pub(super) fn clean_images(sh: &Shared, page: &PagePlan, page_tag: &str, meta: &
     if plan.is_empty() {
         return;
     }
+    let held = image_lock(sh);
     let (done, failed) = leftovers::apply_images(engine, &plan);
+    drop(held);
     let mut notes = sh.notes.lock().unwrap_or_else(|e| e.into_inner());
     if !done.is_empty() {
         notes.push(format!("{}: removed what it built or tagged (--keep-images keeps them): {}", page.file.display(), done.join(", ")));
