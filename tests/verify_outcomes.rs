@@ -11,17 +11,7 @@ use common::*;
 
 /// `file:line` → (outcome, reason) from a JSON report.
 fn outcomes(json: &serde_json::Value) -> BTreeMap<String, (String, String)> {
-    json["blocks"]
-        .as_array()
-        .expect("blocks")
-        .iter()
-        .map(|b| {
-            (
-                format!("{}:{}", b["file"].as_str().unwrap(), b["line"]),
-                (b["outcome"].as_str().unwrap().to_string(), b["reason"].as_str().unwrap().to_string()),
-            )
-        })
-        .collect()
+    report_blocks(json).into_iter().map(|(at, b)| (at, (field(b, "outcome"), field(b, "reason")))).collect()
 }
 
 /// What the dead tag of `12-dead-tag.md` must be judged, asked of the engine itself: `stale`

@@ -46,17 +46,12 @@ struct Run {
 impl Run {
     /// `file:line` → (outcome, reason, leaked).
     fn blocks(&self) -> BTreeMap<String, (String, String, Vec<String>)> {
-        self.json["blocks"]
-            .as_array()
-            .expect("blocks")
-            .iter()
-            .map(|b| {
+        report_blocks(&self.json)
+            .into_iter()
+            .map(|(at, b)| {
                 let leaked =
                     b["leaked"].as_array().map(|l| l.iter().map(|x| x.as_str().unwrap().to_string()).collect()).unwrap_or_default();
-                (
-                    format!("{}:{}", b["file"].as_str().unwrap(), b["line"]),
-                    (b["outcome"].as_str().unwrap().to_string(), b["reason"].as_str().unwrap().to_string(), leaked),
-                )
+                (at, (field(b, "outcome"), field(b, "reason"), leaked))
             })
             .collect()
     }

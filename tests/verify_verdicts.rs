@@ -26,20 +26,9 @@ fn book(toml_extra: &str, pages: &[(&str, &str)]) -> tempfile::TempDir {
 fn verdicts(dir: &tempfile::TempDir) -> BTreeMap<String, (String, String, u64)> {
     let text = std::fs::read_to_string(dir.path().join(".cookbook/verify.json")).expect("a JSON report");
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    json["blocks"]
-        .as_array()
-        .expect("blocks")
-        .iter()
-        .map(|b| {
-            (
-                format!("{}:{}", b["file"].as_str().unwrap(), b["line"]),
-                (
-                    b["outcome"].as_str().unwrap().to_string(),
-                    b["reason"].as_str().unwrap().to_string(),
-                    b["attempts"].as_u64().unwrap_or(0),
-                ),
-            )
-        })
+    report_blocks(&json)
+        .into_iter()
+        .map(|(at, b)| (at, (field(b, "outcome"), field(b, "reason"), b["attempts"].as_u64().unwrap_or(0))))
         .collect()
 }
 

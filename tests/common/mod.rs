@@ -148,3 +148,13 @@ pub fn processes_of_run(run_prefix: &str) -> Vec<String> {
     }
     found
 }
+
+/// The blocks of a JSON verify report, by `file:line`.
+pub fn report_blocks(json: &serde_json::Value) -> std::collections::BTreeMap<String, &serde_json::Value> {
+    json["blocks"].as_array().expect("blocks").iter().map(|b| (format!("{}:{}", b["file"].as_str().unwrap(), b["line"]), b)).collect()
+}
+
+/// A string field of a report entry.
+pub fn field(entry: &serde_json::Value, name: &str) -> String {
+    entry[name].as_str().unwrap_or_else(|| panic!("no string `{name}` in {entry}")).to_string()
+}
