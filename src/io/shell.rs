@@ -204,9 +204,10 @@ fn wrap(req: &Request) -> String {
     }
     // A POSIX shell cannot wrap `trap` (a special builtin), so a block's own EXIT trap
     // replaces the saving there: save once more when the block ends normally, keeping
-    // its exit status (and not firing the ERR probe, which names the failing line). The
-    // blank line ends a trailing `\` continuation of the block's last line.
-    s.push_str("\n__cookbook_rc=$?; builtin trap - ERR 2>/dev/null || true; if [ -z \"${BASH_VERSION:-}\" ]; then __cookbook_save; fi; (exit $__cookbook_rc)\n");
+    // its exit status (`exit`, not a failing command: the ERR probe, which names the
+    // failing line, stays quiet, and nothing forks on every block). The blank line ends a
+    // trailing `\` continuation of the block's last line.
+    s.push_str("\n__cookbook_rc=$?; if [ -z \"${BASH_VERSION:-}\" ]; then __cookbook_save; fi; exit $__cookbook_rc\n");
     s
 }
 
